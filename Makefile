@@ -1,0 +1,110 @@
+# CoachMaster: the two commands are `make demo` and `make test`; the rest supports them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+MANAGE := $(PY) manage.py
+PORT ?= 8000
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+.PHONY: help demo serve test test-fast lint format messages compilemessages worker lock check-pango clean
+
+help:
+	@echo "make demo     install into .venv, migrate, load the demo programme and serve it on :$(PORT)"
+	@echo "make test     install test dependencies and run the whole suite (unit, integration, browser)"
+	@echo "make lint     ruff check, ruff format --check, makemigrations --check"
+	@echo "make worker   Celery worker and beat against REDIS_URL"
+	@echo "make messages extract translatable text into locale/ and compile it"
+
+# --- installation ---------------------------------------------------------------------------
+$(VENV)/bin/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.base-installed: requirements/base.txt | $(VENV)/bin/activate
+	$(PIP) install --quiet --require-hashes -r requirements/base.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements/dev.txt | $(VENV)/bin/activate
+	$(PIP) install --quiet --require-hashes -r requirements/dev.txt
+	touch $(VENV)/.base-installed $@
+
+# Rebuild the hashed lock files from pyproject.toml (versions and hashes only, no addresses).
+LOCK_FLAGS := --quiet --generate-hashes --strip-extras --allow-unsafe \
+	--no-emit-index-url --no-emit-trusted-host --no-emit-find-links
+lock: $(VENV)/.dev-installed
+	$(VENV)/bin/pip-compile $(LOCK_FLAGS) -o requirements/base.txt pyproject.toml
+	$(VENV)/bin/pip-compile $(LOCK_FLAGS) --extra dev -c requirements/base.txt \
+		-o requirements/dev.txt pyproject.toml
+
+check-pango:
+	@$(PY) -c "import weasyprint" 2>/dev/null || { \
+		echo "WeasyPrint cannot load Pango. Install the system libraries first:"; \
+		echo "  apt-get install -y libpango-1.0-0 libpangoft2-1.0-0"; exit 1; }
+
+# --- translations ---------------------------------------------------------------------------
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+	$(MANAGE) compilemessages --locale $* --verbosity 0
+
+compilemessages: $(VENV)/.base-installed $(MO_FILES)
+
+messages: $(VENV)/.dev-installed
+	$(MANAGE) makemessages --locale nl --no-obsolete --add-location file \
+		--ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'bench/*'
+	$(MANAGE) compilemessages --locale nl --verbosity 0
+
+# --- the demo -------------------------------------------------------------------------------
+demo: $(VENV)/.base-installed check-pango compilemessages
+	mkdir -p var
+	$(MANAGE) migrate --no-input --verbosity 0
+	$(MANAGE) collectstatic --no-input --verbosity 0
+	$(MANAGE) seed_demo --quiet-logins
+	@$(MAKE) --no-print-directory serve
+
+serve:
+	@echo
+	@echo "CoachMaster is served on http://127.0.0.1:$(PORT)/"
+	@echo "Demo logins, all with password: coachmaster-demo"
+	@echo "  admin@example.org       programme administrator"
+	@echo "  docent@example.org      lecturer"
+	@echo "  begeleider@example.org  thesis supervisor"
+	@echo "  student@example.org     student (cohort 2025–2027)"
+	@echo "  student2@example.org    student (cohort 2025–2027)"
+	@echo "  student3@example.org    student (cohort 2026–2028)"
+	@if [ -n "$$DATABASE_URL" ]; then echo "Database: PostgreSQL (DATABASE_URL)"; \
+		else echo "Database: SQLite in var/ (set DATABASE_URL for PostgreSQL)"; fi
+	@if [ -n "$$REDIS_URL" ]; then \
+		echo "Tasks: Celery worker and beat against REDIS_URL (started in the background)"; \
+		$(VENV)/bin/celery -A coachmaster worker --beat --loglevel=warning \
+			--schedule var/celerybeat-schedule & worker=$$!; \
+		trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+		$(MANAGE) runserver --noreload 127.0.0.1:$(PORT); \
+	else \
+		echo "Tasks: run in-process (set REDIS_URL for Redis and a real worker)"; \
+		$(MANAGE) runserver --noreload 127.0.0.1:$(PORT); \
+	fi
+
+worker: $(VENV)/.base-installed
+	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL (for example redis://127.0.0.1:6379/0)."; exit 1; }
+	$(VENV)/bin/celery -A coachmaster worker --beat --loglevel=info --schedule var/celerybeat-schedule
+
+# --- quality --------------------------------------------------------------------------------
+test: $(VENV)/.dev-installed check-pango compilemessages
+	$(VENV)/bin/pytest
+
+lint: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+format: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,21 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .models import Role, User
+
+
+class RoleChoiceForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(choices=settings.LANGUAGES)
+    next = forms.CharField(required=False)
+
+
+class PreferencesForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["preferred_language"]
+        labels = {"preferred_language": _("Language of the platform and of e-mails to you")}

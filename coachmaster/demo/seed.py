@@ -1,0 +1,123 @@
+"""The demo programme: a realistic small world that every issue extends.
+
+Idempotent: people, cohorts and enrolments are looked up by their natural keys and only
+created when missing, so running the seed twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from coachmaster.accounts.models import ROLE_FIELDS, Role, User
+from cohorts.models import Cohort, Enrolment
+
+DEMO_PASSWORD = "coachmaster-demo"
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    email: str
+    given_name: str
+    name_prefix: str
+    family_name: str
+    roles: tuple[str, ...]
+    language: str = "nl"
+
+
+# The logins the README lists and `make demo` prints, in that order.
+DEMO_LOGINS: tuple[DemoPerson, ...] = (
+    DemoPerson("admin@example.org", "Ingrid", "", "Bakker", (Role.PROGRAMME_ADMIN,)),
+    DemoPerson("docent@example.org", "Marc", "de", "Vries", (Role.LECTURER,)),
+    DemoPerson("begeleider@example.org", "Hanneke", "van den", "Berg", (Role.SUPERVISOR,)),
+    DemoPerson("student@example.org", "Sanne", "", "Jansen", (Role.STUDENT,)),
+    DemoPerson("student2@example.org", "Thijs", "van", "Dijk", (Role.STUDENT,)),
+    DemoPerson("student3@example.org", "Fatima", "el", "Amrani", (Role.STUDENT,)),
+)
+
+OTHER_STAFF: tuple[DemoPerson, ...] = (
+    DemoPerson("r.hoekstra@example.org", "Rob", "", "Hoekstra", (Role.LECTURER,)),
+    # A lecturer who also supervises theses: the demo of switching roles.
+    DemoPerson(
+        "m.dewit@example.org", "Marloes", "de", "Wit", (Role.LECTURER, Role.SUPERVISOR), "en"
+    ),
+)
+
+OTHER_STUDENTS: tuple[tuple[DemoPerson, str], ...] = tuple(
+    (DemoPerson(email, given, prefix, family, (Role.STUDENT,)), cohort)
+    for email, given, prefix, family, cohort in (
+        ("l.visser@example.org", "Lotte", "", "Visser", "2025–2027"),
+        ("j.smit@example.org", "Jeroen", "", "Smit", "2025–2027"),
+        ("e.vanleeuwen@example.org", "Esther", "van", "Leeuwen", "2025–2027"),
+        ("d.mulder@example.org", "Daan", "", "Mulder", "2025–2027"),
+        ("n.bouzid@example.org", "Nadia", "", "Bouzid", "2025–2027"),
+        ("p.vandermeer@example.org", "Pieter", "van der", "Meer", "2026–2028"),
+        ("a.dekker@example.org", "Annemiek", "", "Dekker", "2026–2028"),
+        ("k.brouwer@example.org", "Koen", "", "Brouwer", "2026–2028"),
+        ("y.tromp@example.org", "Yvonne", "", "Tromp", "2026–2028"),
+        ("r.sedney@example.org", "Rachel", "", "Sedney", "2026–2028"),
+    )
+)
+
+COHORTS: tuple[tuple[str, datetime.date, datetime.date], ...] = (
+    ("2025–2027", datetime.date(2025, 9, 1), datetime.date(2027, 7, 15)),
+    ("2026–2028", datetime.date(2026, 9, 1), datetime.date(2028, 7, 14)),
+)
+
+# The demo logins' own cohorts: student and student2 together, student3 in the other cohort.
+LOGIN_COHORTS = {
+    "student@example.org": "2025–2027",
+    "student2@example.org": "2025–2027",
+    "student3@example.org": "2026–2028",
+}
+
+
+def _ensure_person(person: DemoPerson, password_hash: str) -> User:
+    user = User.objects.filter(email=person.email).first()
+    if user is None:
+        user = User.objects.create(
+            email=person.email,
+            given_name=person.given_name,
+            name_prefix=person.name_prefix,
+            family_name=person.family_name,
+            preferred_language=person.language,
+            password=password_hash,
+            **{ROLE_FIELDS[role]: True for role in person.roles},
+        )
+    EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+def _ensure_enrolment(student: User, cohort: Cohort, number: int) -> None:
+    if not Enrolment.objects.filter(cohort=cohort, student=student).exists():
+        Enrolment.objects.create(
+            cohort=cohort,
+            student=student,
+            student_number=f"{number:08d}",
+            enrolled_on=cohort.start_date,
+        )
+
+
+@transaction.atomic
+def seed_demo() -> None:
+    password_hash = make_password(DEMO_PASSWORD)
+    cohorts = {}
+    for name, start, end in COHORTS:
+        cohorts[name], _created = Cohort.objects.get_or_create(
+            name=name, defaults={"start_date": start, "end_date": end}
+        )
+    for person in (*DEMO_LOGINS, *OTHER_STAFF):
+        _ensure_person(person, password_hash)
+
+    students = [(p, LOGIN_COHORTS[p.email]) for p in DEMO_LOGINS if p.email in LOGIN_COHORTS]
+    students += list(OTHER_STUDENTS)
+    # Student numbers are fixed per person (position in this list), with leading zeros kept.
+    for index, (person, cohort_name) in enumerate(students, start=1):
+        student = _ensure_person(person, password_hash)
+        _ensure_enrolment(student, cohorts[cohort_name], 4_020_000 + index)

@@ -1,0 +1,61 @@
+"""Project-level pages: the role router, the four dashboards and the health check.
+
+Dashboards sit here, above the apps, because each later gathers from several of them.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from coachmaster.accounts.access import active_role, dashboard_url, role_required
+from coachmaster.accounts.models import Role, User
+from cohorts.models import Cohort, Enrolment
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    role = active_role(request)
+    if role is None:
+        return render(request, "dashboards/no_role.html", status=403)
+    return redirect(dashboard_url(role))
+
+
+@role_required(Role.STUDENT)
+def student_dashboard(request: HttpRequest) -> HttpResponse:
+    enrolments = Enrolment.objects.for_student(request.user).select_related("cohort")
+    return render(request, "dashboards/student.html", {"enrolments": enrolments})
+
+
+@role_required(Role.LECTURER)
+def lecturer_dashboard(request: HttpRequest) -> HttpResponse:
+    cohorts = Cohort.objects.order_by("-start_date")
+    return render(request, "dashboards/lecturer.html", {"cohorts": cohorts})
+
+
+@role_required(Role.SUPERVISOR)
+def supervisor_dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "dashboards/supervisor.html")
+
+
+@role_required(Role.PROGRAMME_ADMIN)
+def admin_dashboard(request: HttpRequest) -> HttpResponse:
+    people = User.objects.active()
+    counts = [(Role(role).label, people.with_role(role).count()) for role in Role.values]
+    context = {
+        "role_counts": counts,
+        "cohorts": Cohort.objects.with_student_counts().order_by("-start_date"),
+        "pending_invitations": people.filter(last_login__isnull=True).by_family_name()[:50],
+    }
+    return render(request, "dashboards/admin.html", context)
+
+
+@never_cache
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    """Liveness for load balancers and docker-compose: the database answers."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
