@@ -126,8 +126,8 @@ CELERY_BEAT_SCHEDULE: dict = {}
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "coachmaster.accounts.backends.ProgrammeAdminBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
+    "coachmaster.accounts.backends.ProgrammeAdminBackend",
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"

@@ -8,13 +8,14 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from coachmaster.accounts.access import active_role, dashboard_url, role_required
 from coachmaster.accounts.models import Role, User
 from cohorts.models import Cohort, Enrolment
 
 
+@require_safe
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     role = active_role(request)
@@ -23,29 +24,33 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect(dashboard_url(role))
 
 
+@require_safe
 @role_required(Role.STUDENT)
 def student_dashboard(request: HttpRequest) -> HttpResponse:
     enrolments = Enrolment.objects.for_student(request.user).select_related("cohort")
     return render(request, "dashboards/student.html", {"enrolments": enrolments})
 
 
+@require_safe
 @role_required(Role.LECTURER)
 def lecturer_dashboard(request: HttpRequest) -> HttpResponse:
     cohorts = Cohort.objects.order_by("-start_date")
     return render(request, "dashboards/lecturer.html", {"cohorts": cohorts})
 
 
+@require_safe
 @role_required(Role.SUPERVISOR)
 def supervisor_dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboards/supervisor.html")
 
 
+@require_safe
 @role_required(Role.PROGRAMME_ADMIN)
 def admin_dashboard(request: HttpRequest) -> HttpResponse:
     people = User.objects.active()
-    counts = [(Role(role).label, people.with_role(role).count()) for role in Role.values]
+    counts = people.role_counts()
     context = {
-        "role_counts": counts,
+        "role_counts": [(Role(role).label, counts[role]) for role in Role.values],
         "cohorts": Cohort.objects.with_student_counts().order_by("-start_date"),
         "pending_invitations": people.filter(last_login__isnull=True).by_family_name()[:50],
     }

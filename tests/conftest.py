@@ -14,6 +14,7 @@ import shutil
 
 import pytest
 from django.core.cache import cache
+from django.test import override_settings
 
 from coachmaster.celery import app as celery_app
 from tests.factories import (
@@ -50,6 +51,13 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_services)
         if "e2e" in item.keywords and not CHROMIUM:
             item.add_marker(skip_browser)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Real hashers take a second per password on purpose; tests don't need that."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)

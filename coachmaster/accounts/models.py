@@ -36,6 +36,15 @@ class UserQuerySet(models.QuerySet):
     def active(self) -> UserQuerySet:
         return self.filter(is_active=True)
 
+    def role_counts(self) -> dict[str, int]:
+        """How many people hold each role, in one query."""
+        return self.aggregate(
+            **{
+                role: models.Count("pk", filter=models.Q(**{field: True}))
+                for role, field in ROLE_FIELDS.items()
+            }
+        )
+
     def by_family_name(self) -> UserQuerySet:
         return self.order_by("family_name", "given_name", "email")
 
