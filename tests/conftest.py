@@ -13,6 +13,7 @@ import os
 import shutil
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import override_settings
 
@@ -136,3 +137,16 @@ def world(student, student2, lecturer, supervisor, programme_admin, outsider):
         "programme_admin": programme_admin,
         "outsider": outsider,
     }
+
+
+def pytest_report_header(config):
+    database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    lines = [f"coachmaster: database={database}, cache={settings.CACHES['default']['BACKEND']}"]
+    if not HAVE_SERVICES:
+        lines.append(
+            "coachmaster: DATABASE_URL/REDIS_URL not set: SQLite and in-process tasks; "
+            "tests marked 'services' (real Redis broker and shared cache) are skipped"
+        )
+    if not CHROMIUM:
+        lines.append("coachmaster: chromium not found: the browser suite (tests/e2e) is skipped")
+    return lines

@@ -113,3 +113,16 @@ def test_admin_invite_action_mails_selected_people(
         )
     assert response.status_code == 302
     assert sorted(m.to[0] for m in mailoutbox) == sorted([student.email, student2.email])
+
+
+def test_createsuperuser_gives_a_verified_programme_administrator(client):
+    person = User.objects.create_superuser(
+        "first@example.org", "a-long-admin-password", given_name="Eerste", family_name="Beheerder"
+    )
+    assert person.is_programme_admin and person.is_staff
+    assert person.emailaddress_set.get().verified
+    client.post(
+        reverse("account_login"),
+        {"login": "first@example.org", "password": "a-long-admin-password"},
+    )
+    assert client.get(reverse("admin:index")).status_code == 200
