@@ -1,5 +1,6 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.urls import reverse
+from django.utils import translation
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -10,3 +11,10 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request) -> str:
         return super().get_login_redirect_url(request) or reverse("home")
+
+    def login(self, request, user) -> None:
+        """Speak the person's own language from the very first message after logging in."""
+        super().login(request, user)
+        if user.preferred_language:
+            translation.activate(user.preferred_language)
+            request.LANGUAGE_CODE = user.preferred_language

@@ -1,3 +1,4 @@
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -19,3 +20,11 @@ class PreferencesForm(forms.ModelForm):
         model = User
         fields = ["preferred_language"]
         labels = {"preferred_language": _("Language of the platform and of e-mails to you")}
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's login form without the reset link inside the password label (the page has one)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password"].help_text = ""

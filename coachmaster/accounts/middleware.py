@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.shortcuts import resolve_url
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django_htmx.http import HttpResponseClientRedirect
 
 SUPPORTED_LANGUAGES = frozenset(code for code, _name in settings.LANGUAGES)
 
@@ -30,4 +32,24 @@ class LanguageMiddleware:
         response = self.get_response(request)
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class HtmxLoginRedirectMiddleware:
+    """An htmx request whose session has expired goes to the login page as a whole page.
+
+    Without this, htmx would follow the redirect and swap the login form into a table row.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            getattr(request, "htmx", False)
+            and response.status_code == 302
+            and response.url.startswith(resolve_url(settings.LOGIN_URL))
+        ):
+            return HttpResponseClientRedirect(response.url)
         return response

@@ -103,3 +103,17 @@ def test_admin_dashboard_lists_people_who_never_logged_in(client, programme_admi
     html = client.get(reverse("admin_dashboard")).content.decode()
     assert student.email in html
     assert programme_admin.email not in html.split("invitations-heading")[1]
+
+
+def test_htmx_request_after_the_session_expired_reloads_the_login_page(client, student):
+    response = client.post(
+        reverse("resend_invitation", args=[student.uuid]), HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert response["HX-Redirect"].startswith(reverse("account_login"))
+
+
+def test_plain_request_after_the_session_expired_is_redirected_as_usual(client, student):
+    response = client.post(reverse("resend_invitation", args=[student.uuid]))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))

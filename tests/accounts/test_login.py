@@ -148,3 +148,19 @@ def test_failed_login_limit_is_shared_through_redis(client, settings):
     assert keys, "the failed attempts must be counted in Redis"
     login(client, victim.email)
     assert client.get(reverse("student_dashboard")).status_code == 302
+
+
+def test_first_message_after_login_is_in_the_persons_language(client):
+    person = StudentFactory(preferred_language="en")
+    response = client.post(
+        reverse("account_login"), {"login": person.email, "password": PASSWORD}, follow=True
+    )
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert "Successfully signed in" in html
+
+
+def test_login_page_offers_one_reset_link_and_a_labelled_remember_box(client):
+    html = client.get(reverse("account_login")).content.decode()
+    assert html.count(reverse("account_reset_password")) == 1
+    assert '<label for="id_remember"><input type="checkbox" name="remember"' in html
