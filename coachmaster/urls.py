@@ -18,6 +18,8 @@ urlpatterns = [
     path("supervisor/", views.supervisor_dashboard, name="supervisor_dashboard"),
     path("programme/", views.admin_dashboard, name="admin_dashboard"),
     path("health/", views.health, name="health"),
+    # Browsers ask for /favicon.ico on pages without an icon link (Django's admin).
+    path("favicon.ico", views.favicon),
     path("", include("coachmaster.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

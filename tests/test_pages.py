@@ -77,3 +77,9 @@ def test_pages_have_skip_link_and_landmarks(client, student):
     assert 'href="#main"' in html
     assert '<main id="main"' in html
     assert "<header" in html and "<nav" in html and "<footer" in html
+
+
+def test_favicon_is_served_without_a_404(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response.url.endswith("favicon.svg")
