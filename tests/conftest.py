@@ -41,16 +41,18 @@ def pytest_collection_modifyitems(config, items):
         )
     if require_browser and not CHROMIUM:
         raise pytest.UsageError("COACHMASTER_REQUIRE_BROWSER is set but chromium is not installed")
-    skip_services = pytest.mark.skip(
-        reason="needs PostgreSQL and Redis: set DATABASE_URL and REDIS_URL (as .ci/run does)"
+    skip_services = pytest.mark.skipif(
+        not HAVE_SERVICES,
+        reason="needs PostgreSQL and Redis: set DATABASE_URL and REDIS_URL (as .ci/run does)",
     )
-    skip_browser = pytest.mark.skip(
-        reason="needs Debian's chromium for the browser suite: apt-get install -y chromium"
+    skip_browser = pytest.mark.skipif(
+        not CHROMIUM,
+        reason="needs Debian's chromium for the browser suite: apt-get install -y chromium",
     )
     for item in items:
-        if "services" in item.keywords and not HAVE_SERVICES:
+        if "services" in item.keywords:
             item.add_marker(skip_services)
-        if "e2e" in item.keywords and not CHROMIUM:
+        if "e2e" in item.keywords:
             item.add_marker(skip_browser)
 
 
