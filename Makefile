@@ -8,6 +8,9 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 PORT ?= 8000
+# Links in e-mails point at the demo's own address unless SITE_URL says otherwise.
+SITE_URL ?= http://127.0.0.1:$(PORT)
+export SITE_URL
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
