@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
@@ -13,6 +15,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from .models import ROLE_FIELDS, User
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -41,6 +45,12 @@ def create_account(
         **{ROLE_FIELDS[role]: True for role in roles},
     )
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    logger.info(
+        "account %s created with roles %s by %s",
+        user.uuid,
+        ",".join(roles),
+        by.uuid if by else "-",
+    )
     if invite:
         from .tasks import send_invitation_email
 
