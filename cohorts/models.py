@@ -44,9 +44,6 @@ class Cohort(models.Model):
 
 
 class EnrolmentQuerySet(models.QuerySet):
-    def active(self) -> EnrolmentQuerySet:
-        return self.filter(status=Enrolment.Status.ACTIVE)
-
     def for_student(self, user) -> EnrolmentQuerySet:
         return self.filter(student=user)
 
