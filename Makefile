@@ -19,7 +19,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 help:
 	@echo "make demo     install into .venv, migrate, load the demo programme and serve it on :$(PORT)"
 	@echo "make test     install test dependencies and run the whole suite (unit, integration, browser)"
-	@echo "make lint     ruff check, ruff format --check, makemigrations --check"
+	@echo "make lint     ruff check, ruff format --check, djLint on templates, makemigrations --check"
 	@echo "make worker   Celery worker and beat against REDIS_URL"
 	@echo "make messages extract translatable text into locale/ and compile it"
 
@@ -102,6 +102,7 @@ test: $(VENV)/.dev-installed check-pango compilemessages
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint templates --lint
 	$(MANAGE) makemigrations --check --dry-run
 
 format: $(VENV)/.dev-installed
