@@ -65,19 +65,12 @@ demo: $(VENV)/.base-installed check-pango compilemessages
 	mkdir -p var
 	$(MANAGE) migrate --no-input --verbosity 0
 	$(MANAGE) collectstatic --no-input --verbosity 0
-	$(MANAGE) seed_demo --quiet-logins
+	$(MANAGE) seed_demo
 	@$(MAKE) --no-print-directory serve
 
 serve:
 	@echo
 	@echo "CoachMaster is served on http://127.0.0.1:$(PORT)/"
-	@echo "Demo logins, all with password: coachmaster-demo"
-	@echo "  admin@example.org       programme administrator"
-	@echo "  docent@example.org      lecturer"
-	@echo "  begeleider@example.org  thesis supervisor"
-	@echo "  student@example.org     student (cohort 2025–2027)"
-	@echo "  student2@example.org    student (cohort 2025–2027)"
-	@echo "  student3@example.org    student (cohort 2026–2028)"
 	@if [ -n "$$DATABASE_URL" ]; then echo "Database: PostgreSQL (DATABASE_URL)"; \
 		else echo "Database: SQLite in var/ (set DATABASE_URL for PostgreSQL)"; fi
 	@if [ -n "$$REDIS_URL" ]; then \

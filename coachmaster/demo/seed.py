@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from coachmaster.accounts.models import ROLE_FIELDS, Role, User
+from coachmaster.accounts.models import Role, User
+from coachmaster.accounts.services import create_account
 from cohorts.models import Cohort, Enrolment
 
 DEMO_PASSWORD = "coachmaster-demo"
@@ -77,20 +77,21 @@ LOGIN_COHORTS = {
 
 
 def _ensure_person(person: DemoPerson, password_hash: str) -> User:
+    """Made the way an administrator makes accounts, without the invitation mail."""
     user = User.objects.filter(email=person.email).first()
     if user is None:
-        user = User.objects.create(
+        user = create_account(
             email=person.email,
             given_name=person.given_name,
             name_prefix=person.name_prefix,
             family_name=person.family_name,
+            roles=list(person.roles),
             preferred_language=person.language,
-            password=password_hash,
-            **{ROLE_FIELDS[role]: True for role in person.roles},
+            by=None,
+            invite=False,
         )
-    EmailAddress.objects.get_or_create(
-        user=user, email=user.email, defaults={"verified": True, "primary": True}
-    )
+        user.password = password_hash
+        user.save(update_fields=["password"])
     return user
 
 

@@ -1,6 +1,9 @@
 from django.core.management.base import BaseCommand
+from django.utils import translation
 
-from coachmaster.demo.seed import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
+from coachmaster.accounts.models import Role
+
+from coachmaster.demo.seed import DEMO_LOGINS, DEMO_PASSWORD, LOGIN_COHORTS, seed_demo
 
 
 class Command(BaseCommand):
@@ -14,7 +17,10 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo programme ready."))
         if quiet_logins:
             return
-        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
-        for person in DEMO_LOGINS:
-            roles = ", ".join(role.replace("_", " ") for role in person.roles)
-            self.stdout.write(f"  {person.email:<26} {roles}")
+        self.stdout.write(f"Demo logins, all with password: {DEMO_PASSWORD}")
+        with translation.override("en"):
+            for person in DEMO_LOGINS:
+                roles = ", ".join(str(Role(role).label).lower() for role in person.roles)
+                cohort = LOGIN_COHORTS.get(person.email)
+                where = f" (cohort {cohort})" if cohort else ""
+                self.stdout.write(f"  {person.email:<24}{roles}{where}")
