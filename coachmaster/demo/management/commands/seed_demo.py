@@ -2,7 +2,6 @@ from django.core.management.base import BaseCommand
 from django.utils import translation
 
 from coachmaster.accounts.models import Role
-
 from coachmaster.demo.seed import DEMO_LOGINS, DEMO_PASSWORD, LOGIN_COHORTS, seed_demo
 
 
