@@ -20,6 +20,8 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     # Browsers ask for /favicon.ico on pages without an icon link (Django's admin).
     path("favicon.ico", views.favicon),
+    path("curriculum/", include("curriculum.urls")),
+    path("", include("competencies.urls")),
     path("", include("coachmaster.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -28,7 +28,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 @role_required(Role.STUDENT)
 def student_dashboard(request: HttpRequest) -> HttpResponse:
-    enrolments = Enrolment.objects.for_student(request.user).select_related("cohort")
+    enrolments = Enrolment.objects.for_student(request.user).select_related(
+        "cohort__curriculum_version__programme", "cohort__curriculum_version__framework"
+    )
     return render(request, "dashboards/student.html", {"enrolments": enrolments})
 
 

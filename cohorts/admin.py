@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from curriculum.models import CurriculumVersion
 
 from .models import Cohort, Enrolment
 
@@ -13,9 +16,21 @@ class EnrolmentInline(admin.TabularInline):
 
 @admin.register(Cohort)
 class CohortAdmin(admin.ModelAdmin):
-    list_display = ["name", "start_date", "end_date", "active_students"]
+    list_display = ["name", "start_date", "end_date", "curriculum_version", "active_students"]
+    list_select_related = ["curriculum_version__programme"]
     search_fields = ["name"]
     inlines = [EnrolmentInline]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        # A cohort starts on an active version; its current one stays choosable when retired.
+        field = form.base_fields["curriculum_version"]
+        current = obj.curriculum_version_id if obj else None
+        field.queryset = field.queryset.filter(
+            Q(status=CurriculumVersion.Status.ACTIVE) | Q(pk=current)
+        ).select_related("programme")
+        field.required = True
+        return form
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_student_counts()

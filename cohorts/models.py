@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from curriculum.models import CurriculumVersion
+
 
 class CohortQuerySet(models.QuerySet):
     def with_student_counts(self) -> CohortQuerySet:
@@ -25,6 +27,14 @@ class Cohort(models.Model):
     )
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
+    curriculum_version = models.ForeignKey(
+        CurriculumVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="cohorts",
+        verbose_name=_("curriculum version"),
+        help_text=_("The curriculum and competency framework this cohort follows."),
+    )
 
     objects = CohortQuerySet.as_manager()
 

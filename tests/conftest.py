@@ -26,6 +26,7 @@ from tests.factories import (
     ProgrammeAdminFactory,
     SupervisorFactory,
     UserFactory,
+    make_programme,
 )
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -127,6 +128,23 @@ def outsider(db):
 @pytest.fixture
 def lecturer_supervisor(db):
     return LecturerFactory(email="both@example.org", is_supervisor=True)
+
+
+@pytest.fixture
+def version(cohort):
+    """The curriculum version the world's cohort follows: a small complete programme, active."""
+    version = make_programme(competencies=3, modules=2, name="2025")
+    version.status = version.Status.ACTIVE
+    version.save(update_fields=["status"])
+    cohort.curriculum_version = version
+    cohort.save(update_fields=["curriculum_version"])
+    return version
+
+
+@pytest.fixture
+def draft(db):
+    """An unused draft version, the only kind administrators may edit."""
+    return make_programme(competencies=3, modules=2, name="2027")
 
 
 @pytest.fixture

@@ -15,6 +15,9 @@ from django.db import transaction
 from coachmaster.accounts.models import Role, User
 from coachmaster.accounts.services import create_account
 from cohorts.models import Cohort, Enrolment
+from competencies.defaults import load_default_programme
+from competencies.services import derive_version
+from curriculum.models import CurriculumVersion
 
 DEMO_PASSWORD = "coachmaster-demo"
 
@@ -63,9 +66,10 @@ OTHER_STUDENTS: tuple[tuple[DemoPerson, str], ...] = tuple(
     )
 )
 
-COHORTS: tuple[tuple[str, datetime.date, datetime.date], ...] = (
-    ("2025–2027", datetime.date(2025, 9, 1), datetime.date(2027, 7, 15)),
-    ("2026–2028", datetime.date(2026, 9, 1), datetime.date(2028, 7, 14)),
+# Each cohort follows its own curriculum version: 2026 is copied from 2025 (the default content).
+COHORTS: tuple[tuple[str, datetime.date, datetime.date, str], ...] = (
+    ("2025–2027", datetime.date(2025, 9, 1), datetime.date(2027, 7, 15), "2025"),
+    ("2026–2028", datetime.date(2026, 9, 1), datetime.date(2028, 7, 14), "2026"),
 )
 
 # The demo logins' own cohorts: student and student2 together, student3 in the other cohort.
@@ -105,14 +109,41 @@ def _ensure_enrolment(student: User, cohort: Cohort, number: int) -> None:
         )
 
 
+def _ensure_versions() -> dict[str, CurriculumVersion]:
+    """The default programme as version 2025, and version 2026 copied from it, both active."""
+    first = load_default_programme()
+    versions = {first.name: first}
+    for _name, _start, _end, version_name in COHORTS:
+        if version_name in versions:
+            continue
+        version = CurriculumVersion.objects.filter(
+            programme=first.programme, name=version_name
+        ).first()
+        if version is None:
+            version = derive_version(version=first, name=version_name, by=None)
+            version.status = CurriculumVersion.Status.ACTIVE
+            version.save(update_fields=["status"])
+        versions[version_name] = version
+    return versions
+
+
 @transaction.atomic
 def seed_demo() -> None:
     password_hash = make_password(DEMO_PASSWORD)
+    versions = _ensure_versions()
     cohorts = {}
-    for name, start, end in COHORTS:
+    for name, start, end, version_name in COHORTS:
         cohorts[name], _created = Cohort.objects.get_or_create(
-            name=name, defaults={"start_date": start, "end_date": end}
+            name=name,
+            defaults={
+                "start_date": start,
+                "end_date": end,
+                "curriculum_version": versions[version_name],
+            },
         )
+        if cohorts[name].curriculum_version_id is None:
+            cohorts[name].curriculum_version = versions[version_name]
+            cohorts[name].save(update_fields=["curriculum_version"])
     for person in (*DEMO_LOGINS, *OTHER_STAFF):
         _ensure_person(person, password_hash)
 
