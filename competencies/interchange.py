@@ -189,8 +189,9 @@ def read_json(text: str) -> Parsed:
 
 
 def read_csv(text: str) -> Parsed:
-    sample = text[:4096]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    # The header row decides: texts below it may hold either character.
+    header = text.split("\n", 1)[0]
+    delimiter = ";" if header.count(";") > header.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     missing = [column for column in CSV_COLUMNS if column not in (reader.fieldnames or [])]
     if missing:
@@ -463,7 +464,8 @@ def import_framework(*, framework: CompetencyFramework, data: dict, by) -> None:
         profile.save()
         profiles[profile.code] = profile
     for item in data["profiles"]:
-        profiles[item["code"]].builds_on.set([profiles[code] for code in item["builds_on"]])
+        bases = [profiles[code] for code in item.get("builds_on", [])]
+        profiles[item["code"]].builds_on.set(bases)
 
     existing = {competency.code: competency for competency in framework.competencies.all()}
     kept = set()
@@ -486,7 +488,7 @@ def import_framework(*, framework: CompetencyFramework, data: dict, by) -> None:
                 text_en=indicator["text"]["en"],
                 position=index,
             )
-            for index, indicator in enumerate(item["indicators"])
+            for index, indicator in enumerate(item.get("indicators", []))
         ]
     Indicator.objects.filter(competency__framework=framework).delete()
     Indicator.objects.bulk_create(new_indicators)

@@ -14,10 +14,11 @@ class VersionLocked(ValidationError):
 
 
 def ensure_editable(version: CurriculumVersion) -> None:
-    # Lock the row so a cohort cannot be bound to it halfway through an edit.
-    CurriculumVersion.objects.select_for_update().filter(pk=version.pk).first()
-    if not version.is_editable:
-        raise VersionLocked(version.lock_reason())
+    # Lock the row so a cohort cannot be bound to it halfway through an edit, and judge the
+    # stored state rather than the caller's possibly stale copy.
+    current = CurriculumVersion.objects.select_for_update().get(pk=version.pk)
+    if not current.is_editable:
+        raise VersionLocked(current.lock_reason())
 
 
 @transaction.atomic
@@ -146,6 +147,8 @@ def copy_curriculum(
                 module._state.adding = True
                 module.period = new_period
                 module.uuid = Module._meta.get_field("uuid").get_default()
+                # The copy must not answer from the original's prefetched disciplines.
+                module._prefetched_objects_cache = {}
                 module.save()
                 module.disciplines.set(disciplines)
                 modules[old_pk] = module

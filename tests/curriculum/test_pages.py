@@ -223,7 +223,9 @@ def test_version_settings_change_name_and_year_targets(client, programme_admin, 
 def _grow(version, modules: int) -> None:
     period = Period.objects.filter(year__version=version).first()
     Module.objects.bulk_create(
-        Module(period=period, code=f"X{n}", title_nl="x", title_en="x", ec=1, assessment_form="oral")
+        Module(
+            period=period, code=f"X{n}", title_nl="x", title_en="x", ec=1, assessment_form="oral"
+        )
         for n in range(modules)
     )
 
