@@ -127,9 +127,21 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["builds_on"].queryset = self.instance.framework.profiles.exclude(
-            pk=self.instance.pk
-        )
+        framework = self.instance.framework
+        self.fields["builds_on"].queryset = framework.profiles.exclude(pk=self.instance.pk)
+        if self.instance.pk is None:
+            # A new profile gets its code once; the code is what files and targets refer to.
+            self.fields["code"] = forms.SlugField(
+                label=_("Code"), max_length=40, help_text=_("For example: team.")
+            )
+            self.order_fields(["code"])
+
+    def clean_code(self):
+        code = self.cleaned_data["code"]
+        if self.instance.framework.profiles.filter(code=code).exists():
+            raise forms.ValidationError(_("Another profile of this framework has this code."))
+        self.instance.code = code
+        return code
 
 
 class TargetLevelForm(forms.Form):

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.core.validators import slug_re
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
@@ -214,7 +215,7 @@ def read_csv(text: str) -> Parsed:
         if record == "framework":
             data["schema"] = (row.get("code") or "").strip()
             data["name"] = texts(row, "name")
-            parsed.rows[("name",)] = number
+            parsed.rows[("name",)] = parsed.rows[("schema",)] = number
         elif record == "level":
             parsed.rows[("levels", len(data["levels"]))] = number
             data["levels"].append(
@@ -308,7 +309,14 @@ def validate(parsed: Parsed) -> list[str]:
             _("the schema must be “%(expected)s”, not “%(found)s”.")
             % {"expected": SCHEMA, "found": data.get("schema", "")},
         )
-    _check_texts(data, ("name",), "name", error, required=True)
+    _check_texts(
+        data,
+        ("name",),
+        "name",
+        error,
+        required=True,
+        max_length=_max_length(CompetencyFramework, "name_nl"),
+    )
 
     ranks = []
     for index, level in enumerate(_list(data, "levels", error)):
@@ -323,7 +331,14 @@ def validate(parsed: Parsed) -> list[str]:
             error(path, _("level %(rank)s appears twice.") % {"rank": rank})
         else:
             ranks.append(rank)
-        _check_texts(level, path, "name", error, required=True)
+        _check_texts(
+            level,
+            path,
+            "name",
+            error,
+            required=True,
+            max_length=_max_length(ProficiencyLevel, "name_nl"),
+        )
         _check_texts(level, path, "description", error)
     if not ranks and isinstance(data.get("levels"), list):
         error(("levels",), _("the scale needs at least one level."))
@@ -339,9 +354,22 @@ def validate(parsed: Parsed) -> list[str]:
             error(path, _("the profile needs a code."))
         elif code in profile_codes:
             error(path, _("profile code %(code)s appears twice.") % {"code": code})
+        elif len(code) > _max_length(Profile, "code") or not slug_re.match(code):
+            error(
+                path,
+                _("the profile code %(code)s must be at most 40 letters, digits or hyphens.")
+                % {"code": code},
+            )
         else:
             profile_codes.append(code)
-        _check_texts(profile, path, "name", error, required=True)
+        _check_texts(
+            profile,
+            path,
+            "name",
+            error,
+            required=True,
+            max_length=_max_length(Profile, "name_nl"),
+        )
         _check_texts(profile, path, "description", error)
     for index, profile in enumerate(data.get("profiles") or []):
         if isinstance(profile, dict):
@@ -387,7 +415,14 @@ def validate(parsed: Parsed) -> list[str]:
                     "roles": ", ".join(ProfessionalRole.values),
                 },
             )
-        _check_texts(competency, path, "name", error, required=True)
+        _check_texts(
+            competency,
+            path,
+            "name",
+            error,
+            required=True,
+            max_length=_max_length(Competency, "name_nl"),
+        )
         _check_texts(competency, path, "description", error)
         indicators = competency.get("indicators", [])
         if not isinstance(indicators, list):
@@ -416,7 +451,9 @@ def _list(data: dict, key: str, error: Callable) -> list:
     return value
 
 
-def _check_texts(obj: dict, path: tuple, key: str, error: Callable, required=False) -> None:
+def _check_texts(
+    obj: dict, path: tuple, key: str, error: Callable, required=False, max_length=None
+) -> None:
     value = obj.get(key, None if required else {"nl": "", "en": ""})
     if not isinstance(value, dict) or not all(
         isinstance(value.get(language), str) for language in LANGUAGES
@@ -424,6 +461,16 @@ def _check_texts(obj: dict, path: tuple, key: str, error: Callable, required=Fal
         error(path, _("“%(key)s” needs a Dutch (nl) and an English (en) text.") % {"key": key})
     elif required and not all(value[language].strip() for language in LANGUAGES):
         error(path, _("“%(key)s” may not be empty in either language.") % {"key": key})
+    elif max_length and any(len(value[language]) > max_length for language in LANGUAGES):
+        error(
+            path,
+            _("“%(key)s” may be at most %(max)s characters long.")
+            % {"key": key, "max": max_length},
+        )
+
+
+def _max_length(model, field: str) -> int:
+    return model._meta.get_field(field).max_length
 
 
 # --- import ---------------------------------------------------------------------------------

@@ -144,6 +144,10 @@ def save_competency(*, competency: Competency, indicators: dict[int, list[tuple[
     competency.full_clean()
     competency.save()
     levels = {level.rank: level for level in framework.levels.all()}
+    if unknown := set(indicators) - set(levels):
+        raise ValidationError(
+            _("Level %(rank)s is not on this framework's scale.") % {"rank": min(unknown)}
+        )
     competency.indicators.all().delete()
     Indicator.objects.bulk_create(
         Indicator(
@@ -204,11 +208,17 @@ def set_review_targets(
 ) -> None:
     ensure_editable(moment.version)
     framework = moment.version.framework
+    if any(
+        competency.framework_id != framework.pk
+        or (level is not None and level.framework_id != framework.pk)
+        for competency, level in levels.items()
+    ):
+        raise ValidationError(_("This competency or level belongs to another version."))
     ReviewTarget.objects.filter(review_moment=moment).delete()
     ReviewTarget.objects.bulk_create(
         ReviewTarget(review_moment=moment, competency=competency, level=level)
         for competency, level in levels.items()
-        if level is not None and competency.framework_id == framework.pk
+        if level is not None
     )
 
 

@@ -30,6 +30,12 @@ urlpatterns = [
         views.competency_create,
         name="competency_create",
     ),
+    path("frameworks/<uuid:framework_uuid>/levels/new/", views.level_create, name="level_create"),
+    path(
+        "frameworks/<uuid:framework_uuid>/profiles/new/",
+        views.profile_create,
+        name="profile_create",
+    ),
     path(
         "frameworks/<uuid:framework_uuid>/levels/<int:rank>/edit/",
         views.level_edit,

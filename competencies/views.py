@@ -33,7 +33,14 @@ from .forms import (
     SuccessorsForm,
     TargetLevelForm,
 )
-from .models import CompetencyMapping, Indicator, ModuleTarget, ReviewTarget
+from .models import (
+    CompetencyMapping,
+    Indicator,
+    ModuleTarget,
+    ProficiencyLevel,
+    Profile,
+    ReviewTarget,
+)
 
 ADMIN = Role.PROGRAMME_ADMIN
 
@@ -215,6 +222,31 @@ def level_edit(request: HttpRequest, framework_uuid, rank: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(ADMIN)
+def level_create(request: HttpRequest, framework_uuid) -> HttpResponse:
+    """A level above the current highest one (ranks stay 1…n without gaps)."""
+    framework = get_framework_for(request.user, framework_uuid)
+    top = framework.levels.order_by("-rank").first()
+    level = ProficiencyLevel(framework=framework, rank=(top.rank if top else 0) + 1)
+    return _simple_edit(request, framework, LevelForm, level, services.save_level, "level")
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(ADMIN)
+def profile_create(request: HttpRequest, framework_uuid) -> HttpResponse:
+    framework = get_framework_for(request.user, framework_uuid)
+    profile = Profile(framework=framework, position=framework.profiles.count())
+
+    def save(*, profile, by):
+        return services.save_profile(
+            profile=profile, builds_on=form.cleaned_data["builds_on"], by=by
+        )
+
+    form = ProfileForm(request.POST or None, instance=profile)
+    return _simple_edit(request, framework, form, profile, save, "profile")
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(ADMIN)
 def profile_edit(request: HttpRequest, framework_uuid, code: str) -> HttpResponse:
     framework = get_framework_for(request.user, framework_uuid)
     profile = get_object_or_404(framework.profiles, code=code)
@@ -242,7 +274,8 @@ def _simple_edit(request, framework, form, obj, save, keyword: str) -> HttpRespo
             return redirect("curriculum:version", version.uuid)
         messages.success(request, _("“%(name)s” is saved.") % {"name": obj})
         return redirect("competencies:framework", framework.uuid)
-    context = {"framework": framework, "version": version, "form": form, "title": str(obj)}
+    title = str(obj) if obj.pk else _("New %(kind)s") % {"kind": obj._meta.verbose_name}
+    context = {"framework": framework, "version": version, "form": form, "title": title}
     return _render_form(request, context, status=400 if form.errors else 200)
 
 

@@ -11,6 +11,7 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -249,7 +250,12 @@ class Module(models.Model):
     learning_outcomes_en = models.TextField(
         _("learning outcomes (English)"), blank=True, help_text=_("One outcome per line.")
     )
-    ec = models.DecimalField(_("credits (EC)"), max_digits=4, decimal_places=1)
+    ec = models.DecimalField(
+        _("credits (EC)"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0.1"))],
+    )
     assessment_form = models.CharField(
         _("assessment form"), max_length=20, choices=AssessmentForm.choices
     )

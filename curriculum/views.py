@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,9 +22,10 @@ from coachmaster.accounts.models import Role
 from . import services
 from .access import get_module_for, get_period_for, get_review_moment_for, get_version_for
 from .forms import ModuleForm, PeriodForm, ReviewMomentForm, VersionSettingsForm
-from .models import CurriculumVersion, Period
+from .models import CurriculumVersion, Period, Programme
 
 ADMIN = Role.PROGRAMME_ADMIN
+VERSIONS_PER_PAGE = 25
 
 
 def _refuse_locked(request: HttpRequest, version: CurriculumVersion) -> HttpResponse | None:
@@ -42,18 +44,22 @@ def _service_error(request: HttpRequest, error: ValidationError) -> None:
 @require_safe
 @login_required
 def version_list(request: HttpRequest) -> HttpResponse:
-    versions = list(
+    versions = (
         CurriculumVersion.objects.visible_to(request.user)
         .select_related("programme", "derived_from")
         .prefetch_related("cohorts")
-        .order_by("programme__code", "-created_at")
+        .order_by("programme__code", "-created_at", "pk")
     )
+    page = Paginator(versions, VERSIONS_PER_PAGE).get_page(request.GET.get("page"))
     is_admin = request.user.is_programme_admin
-    if len(versions) == 1 and not is_admin:
-        return redirect("curriculum:version", versions[0].uuid)
-    return render(
-        request, "curriculum/version_list.html", {"versions": versions, "is_admin": is_admin}
-    )
+    if page.paginator.count == 1 and not is_admin:
+        return redirect("curriculum:version", page[0].uuid)
+    context = {
+        "versions": page,
+        "programmes": Programme.objects.order_by("code") if is_admin else [],
+        "is_admin": is_admin,
+    }
+    return render(request, "curriculum/version_list.html", context)
 
 
 @require_safe

@@ -5,6 +5,8 @@ from django.core.management import call_command
 from coachmaster.accounts.models import Role, User
 from coachmaster.demo.seed import DEMO_LOGINS, DEMO_PASSWORD
 from cohorts.models import Cohort, Enrolment
+from competencies.models import Competency, ModuleTarget
+from curriculum.models import CurriculumVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +15,10 @@ def _snapshot():
     return (
         sorted(User.objects.values_list("email", "password", "is_student", "is_lecturer")),
         sorted(Enrolment.objects.values_list("student__email", "cohort__name", "student_number")),
-        sorted(Cohort.objects.values_list("name", "start_date")),
+        sorted(Cohort.objects.values_list("name", "start_date", "curriculum_version__name")),
+        sorted(CurriculumVersion.objects.values_list("name", "status")),
+        Competency.objects.count(),
+        ModuleTarget.objects.count(),
     )
 
 
@@ -30,6 +35,20 @@ def test_seed_builds_the_demo_programme():
     assert cohort_of["student3@example.org"] != cohort_of["student@example.org"]
     numbers = Enrolment.objects.values_list("student_number", flat=True)
     assert all(len(n) == 8 and n.isdigit() for n in numbers)
+
+
+def test_seed_gives_each_cohort_its_own_active_version_of_the_default_programme():
+    call_command("seed_demo", quiet_logins=True)
+    versions = dict(Cohort.objects.values_list("name", "curriculum_version__name"))
+    assert versions == {"2025–2027": "2025", "2026–2028": "2026"}
+    first, second = (
+        CurriculumVersion.objects.get(name="2025"),
+        CurriculumVersion.objects.get(name="2026"),
+    )
+    assert first.status == second.status == CurriculumVersion.Status.ACTIVE
+    assert second.derived_from == first
+    assert second.framework.competencies.count() == first.framework.competencies.count() >= 15
+    assert not first.is_editable and not second.is_editable
 
 
 def test_seed_twice_changes_nothing():

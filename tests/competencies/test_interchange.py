@@ -416,7 +416,7 @@ def test_a_bad_file_says_where_and_changes_nothing(framework, file_format, spoil
         where = "/".join(str(part) for part in path)
     else:
         text = to_csv(data)
-        where = "schema" if path == ("schema",) else f"row {_csv_row(text, path)}"
+        where = "row 2" if path == ("schema",) else f"row {_csv_row(text, path)}"
 
     problems = upload(framework, f"framework.{file_format}", text.encode())
 

@@ -378,3 +378,33 @@ def test_export_of_an_unknown_format_is_404(client, programme_admin, version):
     client.force_login(programme_admin)
     url = reverse("competencies:export", args=[version.framework.uuid, "xml"])
     assert client.get(url).status_code == 404
+
+
+def test_admin_adds_a_profile_and_a_level(client, programme_admin, draft):
+    framework = draft.framework
+    client.force_login(programme_admin)
+    response = client.post(
+        reverse("competencies:profile_create", args=[framework.uuid]),
+        {
+            "code": "team",
+            "name_nl": "Teamcoaching",
+            "name_en": "Team coaching",
+            "position": 1,
+            "builds_on": [framework.profiles.get(code="individual").pk],
+        },
+    )
+    assert response.status_code == 302
+    team = framework.profiles.get(code="team")
+    assert list(team.builds_on.values_list("code", flat=True)) == ["individual"]
+    again = client.post(
+        reverse("competencies:profile_create", args=[framework.uuid]),
+        {"code": "team", "name_nl": "x", "name_en": "x", "position": 2},
+    )
+    assert again.status_code == 400
+    assert framework.profiles.count() == 2
+    response = client.post(
+        reverse("competencies:level_create", args=[framework.uuid]),
+        {"name_nl": "Meester", "name_en": "Master"},
+    )
+    assert response.status_code == 302
+    assert framework.levels.get(rank=5).name_en == "Master"

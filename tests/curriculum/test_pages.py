@@ -242,3 +242,23 @@ def test_version_page_query_count_does_not_grow_with_modules(
     Cohort.objects.update()
     with django_assert_num_queries(len(small.captured_queries)):
         client.get(url)
+
+
+def test_version_list_is_paginated_with_constant_queries(
+    client, programme_admin, version, django_assert_num_queries
+):
+    from tests.factories import CurriculumVersionFactory
+
+    client.force_login(programme_admin)
+    url = reverse("curriculum:versions")
+    client.get(url)
+    with django_assert_num_queries(6):
+        client.get(url)
+    for n in range(30):
+        CurriculumVersionFactory(programme=version.programme, name=f"v{n}")
+    with django_assert_num_queries(6):
+        first = client.get(url)
+    assert len(first.context["versions"]) == 25
+    assert "Pagina 1 van 2" in first.content.decode()
+    second = client.get(url, {"page": 2})
+    assert len(second.context["versions"]) == 6

@@ -127,3 +127,61 @@ def test_student_reads_the_targets_of_their_next_review_moment(page):
     other = CurriculumVersion.objects.get(cohorts__name="2026–2028")
     response = page.goto(f"/frameworks/{other.framework.uuid}/")
     assert response.status == 404
+
+
+def test_every_curriculum_and_framework_page_passes_axe(page):
+    """Every page an administrator edits with, on a draft, and the read-only ones, in Dutch."""
+    from competencies.services import derive_version
+    from tests.e2e.browsing import visit
+
+    used = CurriculumVersion.objects.get(name="2026")
+    draft = derive_version(version=used, name="2027", by=None)
+    framework = draft.framework
+    module = Module.objects.filter(period__year__version=draft).first()
+    competency = framework.competencies.first()
+    old = used.framework.competencies.first()
+    moment = draft.review_moments.first()
+    log_in(page, "admin@example.org")
+    arrive(page, "/programme/")
+    paths = [
+        "/curriculum/",
+        f"/curriculum/{draft.uuid}/",
+        f"/curriculum/{used.uuid}/",
+        f"/curriculum/{draft.uuid}/settings/",
+        f"/curriculum/{draft.uuid}/modules/new/",
+        f"/curriculum/{draft.uuid}/periods/new/",
+        f"/curriculum/{draft.uuid}/review-moments/new/",
+        f"/curriculum/{draft.uuid}/copy/",
+        f"/curriculum/modules/{module.uuid}/",
+        f"/curriculum/modules/{module.uuid}/edit/",
+        f"/curriculum/periods/{module.period.uuid}/edit/",
+        f"/curriculum/review-moments/{moment.uuid}/edit/",
+        f"/curriculum/review-moments/{moment.uuid}/targets/",
+        f"/curriculum/programmes/{draft.programme.uuid}/new-version/",
+        f"/curriculum/map/{module.uuid}/{competency.uuid}/",
+        f"/frameworks/{framework.uuid}/",
+        f"/frameworks/{framework.uuid}/competencies/new/",
+        f"/frameworks/{framework.uuid}/levels/1/edit/",
+        f"/frameworks/{framework.uuid}/levels/new/",
+        f"/frameworks/{framework.uuid}/profiles/new/",
+        f"/frameworks/{framework.uuid}/profiles/individual/edit/",
+        f"/frameworks/{framework.uuid}/mapping/",
+        f"/frameworks/{framework.uuid}/mapping/{old.uuid}/",
+        f"/frameworks/{framework.uuid}/import/",
+        f"/competencies/{competency.uuid}/",
+        f"/competencies/{competency.uuid}/edit/",
+    ]
+    for path in paths:
+        visit(page, path)
+    # A form sent back with errors is accessible too.
+    visit(page, f"/curriculum/modules/{module.uuid}/edit/")
+    page.get_by_label(say(page, "credits (EC)").capitalize()).fill("-3")
+    page.get_by_role("button", name=say(page, "Save")).click()
+    page.wait_for_load_state("load")
+    expect(page.locator(".error-text").first).to_be_visible()
+    assert_accessible(page)
+    # The map with a cell open for editing.
+    visit(page, f"/curriculum/{draft.uuid}/map/")
+    page.locator(f'a[href$="/map/{module.uuid}/{competency.uuid}/"]').click()
+    expect(page.locator(".cell-form select")).to_be_focused()
+    assert_accessible(page)
