@@ -40,6 +40,7 @@ $(VENV)/.dev-installed: requirements/dev.txt | $(VENV)/bin/activate
 LOCK_FLAGS := --quiet --generate-hashes --strip-extras --allow-unsafe \
 	--no-emit-index-url --no-emit-trusted-host --no-emit-find-links
 lock: $(VENV)/.dev-installed
+	$(PIP) install --quiet pip-tools
 	$(VENV)/bin/pip-compile $(LOCK_FLAGS) -o requirements/base.txt pyproject.toml
 	$(VENV)/bin/pip-compile $(LOCK_FLAGS) --extra dev -c requirements/base.txt \
 		-o requirements/dev.txt pyproject.toml

@@ -133,6 +133,11 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 24 * 7)
+
+# --- The programme --------------------------------------------------------------------------
+# Student numbers are text (leading zeros matter); this is the pattern they must match.
+STUDENT_NUMBER_PATTERN = env.str("STUDENT_NUMBER_PATTERN", default=r"^[0-9]{6,10}$")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

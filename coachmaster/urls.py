@@ -21,6 +21,7 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on pages without an icon link (Django's admin).
     path("favicon.ico", views.favicon),
     path("curriculum/", include("curriculum.urls")),
+    path("cohorts/", include("cohorts.urls")),
     path("", include("competencies.urls")),
     path("", include("coachmaster.accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -37,14 +37,22 @@ def student_dashboard(request: HttpRequest) -> HttpResponse:
 @require_safe
 @role_required(Role.LECTURER)
 def lecturer_dashboard(request: HttpRequest) -> HttpResponse:
-    cohorts = Cohort.objects.order_by("-start_date")
+    cohorts = Cohort.objects.visible_to(request.user).with_student_counts().order_by("-start_date")
     return render(request, "dashboards/lecturer.html", {"cohorts": cohorts})
 
 
 @require_safe
 @role_required(Role.SUPERVISOR)
 def supervisor_dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "dashboards/supervisor.html")
+    supervisees = (
+        Enrolment.objects.filter(
+            supervisor_assignments__supervisor=request.user,
+            supervisor_assignments__ended_at__isnull=True,
+        )
+        .select_related("student", "cohort")
+        .order_by("cohort__start_date", "student__family_name", "student__given_name")
+    )
+    return render(request, "dashboards/supervisor.html", {"supervisees": supervisees})
 
 
 @require_safe

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from curriculum.models import CurriculumVersion
 
-from .models import Cohort, Enrolment
+from .models import Cohort, Enrolment, ImportProfile, IntervisionMethod
 
 
 class EnrolmentInline(admin.TabularInline):
@@ -52,3 +52,19 @@ class EnrolmentAdmin(admin.ModelAdmin):
     ]
     autocomplete_fields = ["student"]
     list_select_related = ["student", "cohort"]
+
+
+@admin.register(IntervisionMethod)
+class IntervisionMethodAdmin(admin.ModelAdmin):
+    """Intervision methods are reference data: administrators extend the list here."""
+
+    list_display = ["code", "name_nl", "name_en", "position"]
+    list_editable = ["position"]
+    search_fields = ["code", "name_nl", "name_en"]
+
+
+@admin.register(ImportProfile)
+class ImportProfileAdmin(admin.ModelAdmin):
+    list_display = ["name", "updated_at", "created_by"]
+    search_fields = ["name"]
+    readonly_fields = ["created_by", "updated_at"]

@@ -61,16 +61,25 @@ class CurriculumVersionQuerySet(models.QuerySet):
     def visible_to(self, user) -> CurriculumVersionQuerySet:
         """Administrators see every version; everyone else the versions their cohorts follow.
 
-        Students: the cohorts they are enrolled in. Lecturers and supervisors: every cohort's
-        version (they teach across the programme until staff assignments narrow it).
+        Students: the cohorts they are enrolled in. Lecturers: the cohorts they are assigned
+        to. Supervisors: the cohorts of their supervisees. (The assignments live in
+        ``cohorts``; they are reached here through the reverse relations, not imported.)
         """
         if not user.is_authenticated:
             return self.none()
         if user.is_programme_admin or user.is_superuser:
             return self.all()
         condition = models.Q(pk__in=[])
-        if user.is_lecturer or user.is_supervisor:
-            condition |= models.Q(cohorts__isnull=False)
+        if user.is_lecturer:
+            condition |= models.Q(
+                cohorts__lecturer_assignments__lecturer=user,
+                cohorts__lecturer_assignments__ended_at__isnull=True,
+            )
+        if user.is_supervisor:
+            condition |= models.Q(
+                cohorts__enrolments__supervisor_assignments__supervisor=user,
+                cohorts__enrolments__supervisor_assignments__ended_at__isnull=True,
+            )
         if user.is_student:
             condition |= models.Q(cohorts__enrolments__student=user)
         return self.filter(condition).distinct()

@@ -120,7 +120,7 @@ class CurriculumVersionFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     programme = factory.SubFactory(ProgrammeFactory)
-    name = factory.Sequence(lambda n: str(2020 + n))
+    name = factory.Sequence(lambda n: f"version-{n}")
 
     @factory.post_generation
     def structure(obj, create, extracted, **kwargs):

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from coachmaster.accounts.access import ACTIVE_ROLE_SESSION_KEY
+from cohorts.models import LecturerAssignment, SupervisorAssignment
 from tests.factories import (
     EnrolmentFactory,
     LecturerFactory,
@@ -150,9 +151,17 @@ def _student_world(size):
 
 
 def _lecturer_world(size):
+    lecturer = LecturerFactory()
     for _ in range(size):
-        EnrolmentFactory()
-    return LecturerFactory()
+        LecturerAssignment.objects.create(cohort=EnrolmentFactory().cohort, lecturer=lecturer)
+    return lecturer
+
+
+def _supervisor_world(size):
+    supervisor = SupervisorFactory()
+    for _ in range(size):
+        SupervisorAssignment.objects.create(enrolment=EnrolmentFactory(), supervisor=supervisor)
+    return supervisor
 
 
 # Session, user, then the page's own reads (admin: role counts, cohorts, invitations):
@@ -161,7 +170,7 @@ QUERY_BUDGETS = {
     "admin_dashboard": (_admin_world, 5),
     "student_dashboard": (_student_world, 3),
     "lecturer_dashboard": (_lecturer_world, 3),
-    "supervisor_dashboard": (lambda size: SupervisorFactory(), 2),
+    "supervisor_dashboard": (_supervisor_world, 3),
 }
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from cohorts.models import LecturerAssignment
 from competencies import interchange
 from competencies.models import Competency, ModuleTarget, ReviewTarget
 from curriculum.models import CurriculumVersion, Module
@@ -70,7 +71,8 @@ def test_student_cannot_read_another_cohorts_framework(client, student, version)
     assert client.get(reverse("competencies:map", args=[other.uuid])).status_code == 404
 
 
-def test_lecturer_reads_the_framework_without_edit_links(client, lecturer, version):
+def test_lecturer_reads_the_framework_without_edit_links(client, lecturer, version, cohort):
+    LecturerAssignment.objects.create(cohort=cohort, lecturer=lecturer)
     client.force_login(lecturer)
     html = client.get(
         reverse("competencies:framework", args=[version.framework.uuid])

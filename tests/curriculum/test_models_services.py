@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 
 from curriculum import services
 from curriculum.models import CurriculumVersion, Module, Period, ReviewMoment
@@ -447,11 +447,18 @@ def test_student_without_enrolment_sees_nothing(versions):
     assert _visible(StudentFactory()) == set()
 
 
-def test_lecturer_and_supervisor_see_versions_a_cohort_follows_but_not_unused_drafts(
-    versions, lecturer, supervisor
+def test_staff_see_only_the_versions_of_the_cohorts_they_work_with(
+    versions, lecturer, supervisor, student, other_cohort
 ):
-    assert _visible(lecturer) == {"ours", "theirs"}
-    assert _visible(supervisor) == {"ours", "theirs"}
+    from cohorts.models import LecturerAssignment, SupervisorAssignment
+
+    assert _visible(lecturer) == _visible(supervisor) == set()
+    LecturerAssignment.objects.create(cohort=other_cohort, lecturer=lecturer)
+    SupervisorAssignment.objects.create(enrolment=student.enrolments.get(), supervisor=supervisor)
+    assert _visible(lecturer) == {"theirs"}
+    assert _visible(supervisor) == {"ours"}
+    LecturerAssignment.objects.update(ended_at=timezone.now())
+    assert _visible(lecturer) == set()
 
 
 def test_anonymous_visitor_sees_no_version(versions):

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from cohorts.models import Cohort
+from cohorts.models import Cohort, LecturerAssignment, SupervisorAssignment
 from curriculum.models import CurriculumVersion, Module, Period, ReviewMoment
 from tests.factories import CohortFactory, make_programme
 
@@ -49,9 +49,12 @@ def test_student_gets_404_for_another_cohorts_version_and_for_drafts(
     assert page(client, student, "curriculum:module", module.uuid).status_code == 404
 
 
-def test_lecturer_and_supervisor_read_used_versions_but_not_drafts(
-    client, lecturer, supervisor, version, draft
+def test_lecturer_and_supervisor_read_their_cohorts_version_but_not_drafts(
+    client, lecturer, supervisor, version, draft, cohort, student
 ):
+    assert page(client, lecturer, "curriculum:version", version.uuid).status_code == 404
+    LecturerAssignment.objects.create(cohort=cohort, lecturer=lecturer)
+    SupervisorAssignment.objects.create(enrolment=student.enrolments.get(), supervisor=supervisor)
     for person in (lecturer, supervisor):
         assert page(client, person, "curriculum:version", version.uuid).status_code == 200
         assert page(client, person, "curriculum:version", draft.uuid).status_code == 404
