@@ -218,6 +218,11 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {
     # Uploaded files are private: nothing under MEDIA_ROOT is served directly.
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Evidence and other personal files: served only by views that check access.
+    "private": {
+        "BACKEND": "competencies.uploads.PrivateFileSystemStorage",
+        "OPTIONS": {"location": str(MEDIA_ROOT / "private"), "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -226,6 +231,13 @@ STORAGES = {
         )
     },
 }
+
+# Evidence uploads: the largest file accepted, and the types accepted (judged from the content).
+EVIDENCE_MAX_UPLOAD_MB = env.int("EVIDENCE_MAX_UPLOAD_MB", default=20)
+EVIDENCE_ALLOWED_TYPES = env.list(
+    "EVIDENCE_ALLOWED_TYPES",
+    default=["pdf", "png", "jpg", "docx", "xlsx", "pptx", "odt", "mp3", "m4a", "mp4"],
+)
 
 # --- Logging ------------------------------------------------------------------------------
 LOGGING = {

@@ -8,12 +8,15 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 from coachmaster.accounts.access import active_role, dashboard_url, role_required
 from coachmaster.accounts.models import Role, User
 from cohorts.models import Cohort, Enrolment
+from competencies import progress
+from competencies.access import own_enrolment
 
 
 @require_safe
@@ -28,10 +31,17 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 @role_required(Role.STUDENT)
 def student_dashboard(request: HttpRequest) -> HttpResponse:
-    enrolments = Enrolment.objects.for_student(request.user).select_related(
-        "cohort__curriculum_version__programme", "cohort__curriculum_version__framework"
+    enrolments = list(
+        Enrolment.objects.for_student(request.user).select_related(
+            "cohort__curriculum_version__programme", "cohort__curriculum_version__framework"
+        )
     )
-    return render(request, "dashboards/student.html", {"enrolments": enrolments})
+    context = {"enrolments": enrolments}
+    enrolment = own_enrolment(request.user)
+    if enrolment is not None:
+        context.update(progress.dashboard(enrolment, today=timezone.localdate()))
+        context["enrolment"] = enrolment
+    return render(request, "dashboards/student.html", context)
 
 
 @require_safe

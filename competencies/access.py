@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -57,3 +58,37 @@ def next_review_moment(
     if upcoming:
         return upcoming[0]
     return dated[-1] if dated else None
+
+
+def own_enrolment(user) -> Enrolment | None:
+    """The student's current enrolment: the active one, else the most recent."""
+    if not user.is_authenticated or not user.is_student:
+        return None
+    enrolments = Enrolment.objects.for_student(user).select_related("cohort")
+    return (
+        enrolments.filter(status=Enrolment.Status.ACTIVE).order_by("-enrolled_on").first()
+        or enrolments.order_by("-enrolled_on").first()
+    )
+
+
+def enrolment_for(request, enrolment_uuid=None) -> Enrolment:
+    """Whose learning log, evidence or portfolios a page shows.
+
+    Without a uuid: the student's own (404 for anyone else). With one: any enrolment the user
+    may see (``Enrolment.objects.visible_to``): staff for their students, a student only for
+    themselves.
+    """
+    if enrolment_uuid is None:
+        enrolment = own_enrolment(request.user)
+        if enrolment is None:
+            raise Http404
+        return enrolment
+    return get_object_or_404(
+        Enrolment.objects.visible_to(request.user).select_related("student", "cohort"),
+        uuid=enrolment_uuid,
+    )
+
+
+def is_owner(user, enrolment: Enrolment) -> bool:
+    """Only the student writes their own log, evidence and portfolios; staff read."""
+    return user.is_authenticated and enrolment.student_id == user.pk

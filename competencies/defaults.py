@@ -134,3 +134,40 @@ def load_default_programme(
         version.status = CurriculumVersion.Status.ACTIVE
         version.save(update_fields=["status"])
     return version
+
+
+# The kinds of learning activity every installation starts with: (code, Dutch, English,
+# counts as client hours). Administrators add more in Django's admin.
+ACTIVITY_KINDS = (
+    ("coaching-session", "Individuele coachsessie", "Individual coaching session", True),
+    ("team-coaching", "Teamcoaching", "Team coaching", True),
+    (
+        "organisational-intervention",
+        "Organisatie-interventie",
+        "Organisational intervention",
+        True,
+    ),
+    ("intervision", "Intervisie", "Intervision", False),
+    ("supervision", "Supervisie ontvangen", "Supervision received", False),
+    ("module-session", "Bijeenkomst onderwijseenheid", "Module session", False),
+    ("literature", "Literatuurstudie", "Literature study", False),
+    ("workshop", "Workshop", "Workshop", False),
+    ("practice-assignment", "Praktijkopdracht", "Practice assignment", False),
+    ("research", "Onderzoeksactiviteit", "Research activity", False),
+)
+
+
+def ensure_activity_kinds(model=None) -> None:
+    """Creates the default activity kinds that are missing; never changes existing ones."""
+    if model is None:
+        from .models import ActivityKind as model
+    for position, (code, name_nl, name_en, client_work) in enumerate(ACTIVITY_KINDS):
+        model.objects.get_or_create(
+            code=code,
+            defaults={
+                "name_nl": name_nl,
+                "name_en": name_en,
+                "is_client_work": client_work,
+                "position": position,
+            },
+        )

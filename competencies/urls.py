@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from .views import framework as views
 
 app_name = "competencies"
 
@@ -70,3 +70,8 @@ urlpatterns = [
         name="competency_delete",
     ),
 ]
+
+# The student's own work: each area's module lists its URLs.
+from .views import evidence, log, portfolio  # noqa: E402
+
+urlpatterns += log.urlpatterns + evidence.urlpatterns + portfolio.urlpatterns

@@ -1,13 +1,18 @@
 import datetime
+import re
 from collections import Counter
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import authenticate
+from django.core.files.storage import storages
 from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Max, Min, Sum
 
 from coachmaster.accounts.models import Role, User
 from coachmaster.demo.seed import DEMO_LOGINS, DEMO_PASSWORD
+from coachmaster.demo.student_work import LOG_UNTIL
 from cohorts.models import (
     Attendance,
     Cohort,
@@ -18,10 +23,43 @@ from cohorts.models import (
     LecturerAssignment,
     SupervisorAssignment,
 )
-from competencies.models import Competency, ModuleTarget
+from competencies.ledger import hours_ledger
+from competencies.models import (
+    ClientEngagement,
+    Competency,
+    Evidence,
+    EvidenceClaim,
+    FeedbackRequest,
+    LearningActivity,
+    ModuleTarget,
+    Portfolio,
+    PortfolioEntry,
+    PortfolioSnapshot,
+)
+from competencies.services.portfolio import completeness_problems
+from competencies.snapshots import files_of, hash_data, hash_stored_file
 from curriculum.models import CurriculumVersion
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module", autouse=True)
+def private_media(tmp_path_factory):
+    """Evidence files and snapshot copies go to a temporary folder, as in
+    ``tests/competencies/evidence_helpers.py``: the file field resolved its storage when the
+    model was imported, so that instance is pointed there as well as ``storages["private"]``.
+    One folder for the module, so that files seeded once for a class stay readable."""
+    location = tmp_path_factory.mktemp("private")
+    targets = {id(s): s for s in (Evidence._meta.get_field("file").storage, storages["private"])}
+    with pytest.MonkeyPatch.context() as patch:
+        for storage in targets.values():
+            patch.setattr(storage, "_location", str(location))
+            for cached in ("base_location", "location"):
+                storage.__dict__.pop(cached, None)
+        yield location
+    for storage in targets.values():
+        for cached in ("base_location", "location"):
+            storage.__dict__.pop(cached, None)
 
 
 def _snapshot():
@@ -81,12 +119,32 @@ def _snapshot():
                 "hours",
             )
         ),
+        LearningActivity.objects.count(),
+        LearningActivity.competencies.through.objects.count(),
+        LearningActivity.disciplines.through.objects.count(),
+        ClientEngagement.objects.count(),
+        Evidence.objects.count(),
+        EvidenceClaim.objects.count(),
+        FeedbackRequest.objects.count(),
+        sorted(Portfolio.objects.values_list("enrolment__student__email", "status")),
+        PortfolioEntry.objects.count(),
+        PortfolioSnapshot.objects.count(),
     )
 
 
 @pytest.fixture
 def seeded(db):
     call_command("seed_demo", quiet_logins=True)
+
+
+@pytest.fixture(scope="class")
+def seeded_once(django_db_setup, django_db_blocker):
+    """One demo for all tests of a class (it takes a second or two to make): each test runs
+    in a savepoint inside this transaction, which is rolled back after the class."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", quiet_logins=True)
+        yield
+        transaction.set_rollback(True)
 
 
 def _enrolment(email):
@@ -275,3 +333,198 @@ def test_one_student_of_2026_withdrew_with_a_reason(seeded):
     changed = EnrolmentStatusChange.objects.values_list("enrolment__student__email", flat=True)
     assert not demo_logins & set(changed)
     assert not withdrawn[0].groups.exists()
+
+
+# --- the students' own work -------------------------------------------------------------------
+
+
+def _active():
+    return Enrolment.objects.filter(status=Enrolment.Status.ACTIVE).select_related(
+        "cohort", "student"
+    )
+
+
+def _year_1(email):
+    return Portfolio.objects.get(
+        enrolment__student__email=email, review_moment__code="year-1-review"
+    )
+
+
+# A full name: two to four capitalised words (Dutch prefixes allowed), no digits, and not a
+# collective such as a team, department or network.
+NAME = re.compile(r"[A-Z][a-z]+(?: (?:van|de|der|den|el|ten|ter|'t))* [A-Z][a-z]+")
+COLLECTIVES = ("team", "mt", "keten", "afdeling", "docententeam", "wijkteam", "netwerk")
+
+
+@pytest.mark.usefixtures("seeded_once")
+class TestStudentWork:
+    """The students' own work: one seeded demo for the whole class."""
+
+    def test_every_active_student_has_months_of_log_and_evidence(self):
+        for enrolment in _active():
+            span = enrolment.activities.aggregate(first=Min("date"), last=Max("date"))
+            assert span["first"] is not None, enrolment
+            assert enrolment.cohort.start_date <= span["first"] <= span["last"] <= LOG_UNTIL
+            weeks = (span["last"] - span["first"]).days / 7
+            per_week = enrolment.activities.count() / weeks
+            if enrolment.cohort.name == "2025–2027":
+                assert (span["last"] - span["first"]).days >= 60, enrolment
+                assert 2 <= per_week <= 4, enrolment
+            else:
+                assert per_week < 3, enrolment
+            assert 6 <= enrolment.evidence.count() <= 12, enrolment
+            assert 2 <= enrolment.engagements.count() <= 4, enrolment
+
+    def test_activities_are_realistic_and_linked_to_the_cohorts_own_framework(self):
+        activities = LearningActivity.objects.select_related("enrolment__cohort", "kind")
+        assert {a.kind.code for a in activities} >= {
+            "coaching-session",
+            "team-coaching",
+            "module-session",
+            "literature",
+            "supervision",
+            "workshop",
+            "practice-assignment",
+            "research",
+        }
+        assert {a.system_level for a in activities} >= {
+            "individual",
+            "team",
+            "organisation",
+            "network",
+        }
+        assert {a.role for a in activities} >= {"coach", "advisor", "researcher"}
+        for activity in activities:
+            assert Decimal("0.5") <= activity.hours <= Decimal("4"), activity
+            assert activity.title and activity.description, activity
+            if activity.engagement_id:
+                assert activity.kind.is_client_work
+                assert activity.engagement.enrolment_id == activity.enrolment_id
+        through = LearningActivity.competencies.through.objects.select_related(
+            "learningactivity__enrolment__cohort", "competency__framework"
+        )
+        assert through.count() >= LearningActivity.objects.count()
+        for link in through:
+            cohort = link.learningactivity.enrolment.cohort
+            assert link.competency.framework.curriculum_version_id == cohort.curriculum_version_id
+        assert LearningActivity.disciplines.through.objects.exists()
+        assert LearningActivity.objects.filter(reflection__contains="**").exists()
+
+    def test_evidence_has_claims_activities_files_and_client_feedback(self):
+        for enrolment in _active():
+            evidence = enrolment.evidence.all()
+            for item in evidence:
+                claims = list(item.claims.select_related("level", "competency__framework"))
+                assert 1 <= len(claims) <= 3, item
+                for claim in claims:
+                    assert 1 <= claim.level.rank <= 3
+                    assert claim.justification
+                    assert claim.competency.framework.curriculum_version_id == (
+                        enrolment.cohort.curriculum_version_id
+                    )
+            files = evidence.exclude(file="")
+            assert 1 <= files.count() <= 2, enrolment
+            for item in files:
+                assert hash_stored_file(item.file.name) == (item.sha256, item.size)
+                assert item.content_type in {"application/pdf", "image/png"}
+            assert evidence.filter(kind=Evidence.Kind.LINK).exclude(url="").exists()
+            assert evidence.filter(activities__isnull=False).exists()
+            requests = list(enrolment.feedback_requests.all())
+            assert any(r.is_open for r in requests), enrolment
+            if enrolment.cohort.name == "2025–2027":
+                answered = evidence.filter(feedback_request__isnull=False)
+                assert answered.filter(kind=Evidence.Kind.CLIENT_FEEDBACK).count() == 1
+                assert answered.get().claims.exists()
+
+    def test_engagements_have_a_contract_and_mostly_consent(self):
+        engagements = ClientEngagement.objects.all()
+        for engagement in engagements:
+            engagement.full_clean()
+            assert engagement.sponsor and engagement.goals and engagement.sector
+            assert engagement.contract_goals and engagement.contract_confidentiality
+            assert engagement.contract_reporting and engagement.contract_evaluation
+            assert engagement.contract_agreed_on <= engagement.started_on
+            assert engagement.consent == (engagement.consent_on is not None)
+        assert engagements.filter(client_type="group", group_size__gte=2).exists()
+        assert engagements.filter(client_type="individual").exists()
+        assert engagements.filter(paid=True).exists() and engagements.filter(paid=False).exists()
+        assert engagements.filter(internal=True).exists()
+        without = engagements.filter(consent=False)
+        assert 0 < without.count() < engagements.count() / 4
+        for enrolment in _active():
+            assert enrolment.engagements.filter(consent=False).count() <= 1
+
+    def test_no_client_pseudonym_looks_like_a_name(self):
+        for code in ClientEngagement.objects.values_list("client_code", flat=True):
+            collective = code.split()[0].lower() in COLLECTIVES
+            assert collective or re.search(r"\d", code) or not NAME.fullmatch(code), code
+        for label in FeedbackRequest.objects.values_list("recipient_label", flat=True):
+            assert label.split()[0] in {"coachee", "team", "opdrachtgever"}, label
+
+    def test_only_consenting_engagements_count_in_the_hours_ledger(self):
+        checked = 0
+        for enrolment in _active():
+            client_work = LearningActivity.objects.filter(
+                enrolment=enrolment, kind__is_client_work=True
+            )
+            consenting = client_work.filter(engagement__consent=True)
+            ledger = hours_ledger(enrolment, today=LOG_UNTIL)
+            expected = consenting.aggregate(total=Sum("hours"))["total"] or 0
+            assert ledger.clients == consenting.values("engagement").distinct().count()
+            assert ledger.client_hours == expected, enrolment
+            if client_work.filter(engagement__consent=False).exists():
+                checked += 1
+                assert ledger.client_hours < client_work.aggregate(total=Sum("hours"))["total"]
+        assert checked >= 3
+
+    def test_student_has_submitted_her_year_1_portfolio(self):
+        portfolio = _year_1("student@example.org")
+        assert portfolio.status == Portfolio.Status.SUBMITTED
+        assert completeness_problems(portfolio) == []
+        snapshot = portfolio.current_snapshot
+        assert snapshot.number == 1 and portfolio.snapshots.count() == 1
+        assert hash_data(snapshot.data) == snapshot.sha256
+        files = files_of(snapshot.data)
+        assert files
+        for frozen in files.values():
+            assert hash_stored_file(frozen["storage_name"]) == (frozen["sha256"], frozen["size"])
+        levels, roles = set(), set()
+        for competency in snapshot.data["competencies"]:
+            assert competency["evidence"] and competency["argument"]
+            assert competency["self_level"] >= competency["target_level"]
+            for evidence in competency["evidence"]:
+                for activity in evidence["activities"]:
+                    levels.add(activity["system_level"])
+                    roles.add(activity["role"])
+        assert {"individual", "team", "organisation", "network"} <= levels
+        assert {"coach", "advisor", "researcher"} <= roles
+        assert snapshot.data["overall_reflection"] and snapshot.data["development_plan"]
+
+    def test_student2s_year_1_portfolio_is_a_draft_that_still_misses_things(self):
+        portfolio = _year_1("student2@example.org")
+        assert portfolio.status == Portfolio.Status.DRAFT
+        kinds = {problem.kind for problem in completeness_problems(portfolio)}
+        assert {"no_argument", "no_evidence", "target_not_reached"} <= kinds
+        assert portfolio.overall_reflection
+        assert portfolio.entries.exclude(argument="").count() >= 10
+
+    def test_portfolios_per_cohort(self):
+        for enrolment in Enrolment.objects.exclude(status=Enrolment.Status.WITHDRAWN):
+            portfolios = list(enrolment.portfolios.select_related("review_moment"))
+            if enrolment.cohort.name == "2025–2027":
+                assert [p.review_moment.code for p in portfolios] == ["year-1-review"], enrolment
+                assert portfolios[0].entries.filter(self_level__isnull=False).exists()
+            else:
+                assert all(p.status == Portfolio.Status.DRAFT for p in portfolios), enrolment
+                assert all(p.entries.exclude(argument="").count() <= 2 for p in portfolios)
+        assert Portfolio.objects.filter(status=Portfolio.Status.SUBMITTED).count() == 1
+        assert PortfolioSnapshot.objects.count() == 1
+        started = Portfolio.objects.filter(enrolment__cohort__name="2026–2028")
+        assert started.filter(enrolment__student__email="student3@example.org").exists()
+
+    def test_a_student_with_work_of_their_own_is_left_alone(self):
+        enrolment = Enrolment.objects.get(student__email="student3@example.org")
+        before = enrolment.activities.count()
+        enrolment.activities.filter(pk=enrolment.activities.order_by("pk")[0].pk).delete()
+        call_command("seed_demo", quiet_logins=True)
+        assert enrolment.activities.count() == before - 1

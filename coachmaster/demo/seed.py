@@ -5,6 +5,9 @@ keys and only created when missing; staff, group places and statuses are only gi
 there are none yet. Running the seed twice changes nothing, and it never undoes what an
 administrator changed in the demo since. Everything in cohorts is written through
 ``cohorts.services``, the way the pages write it.
+
+Then every student gets their own work (``student_work``): client engagements, months of
+learning log, evidence, feedback and portfolios; a student who has any is left alone.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ from cohorts.models import (
 from competencies.defaults import load_default_programme
 from competencies.services import derive_version
 from curriculum.models import CurriculumVersion
+
+from .student_work import ensure_student_work
 
 DEMO_PASSWORD = "coachmaster-demo"
 
@@ -379,6 +384,7 @@ def seed_demo() -> None:
         _ensure_enrolment(student, cohorts[cohort_name], 4_020_000 + index)
 
     _ensure_cohort_structure(cohorts)
+    ensure_student_work()
 
 
 def _ensure_cohort_structure(cohorts: dict[str, Cohort]) -> None:

@@ -164,11 +164,12 @@ def _supervisor_world(size):
     return supervisor
 
 
-# Session, user, then the page's own reads (admin: role counts, cohorts, invitations):
+# Session, user, then the page's own reads (admin: role counts, cohorts, invitations; student:
+# enrolments, portfolios, progress, coverage, roles, two hours ledgers, feedback, next steps):
 # the same count whatever the amount of data.
 QUERY_BUDGETS = {
     "admin_dashboard": (_admin_world, 5),
-    "student_dashboard": (_student_world, 3),
+    "student_dashboard": (_student_world, 16),
     "lecturer_dashboard": (_lecturer_world, 3),
     "supervisor_dashboard": (_supervisor_world, 3),
 }

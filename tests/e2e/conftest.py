@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from coachmaster.demo.seed import seed_demo
+from tests.competencies.evidence_helpers import private_media_fixture  # noqa: F401
 from tests.conftest import CHROMIUM
 
 # Playwright's sync API runs an event loop in the test thread, which trips Django's
@@ -44,8 +45,10 @@ def browser():
 
 
 @pytest.fixture
-def demo(transactional_db, settings):
-    """The demo programme of ``make demo``, with a fast password hasher for the many logins."""
+def demo(transactional_db, settings, private_media):
+    """The demo programme of ``make demo``, with a fast password hasher for the many logins.
+
+    Its evidence files go to a temporary private storage, not to the real ``MEDIA_ROOT``."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     seed_demo()
 

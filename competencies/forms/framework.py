@@ -3,8 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .interchange import MAX_UPLOAD_BYTES
-from .models import Competency, CompetencyFramework, ProficiencyLevel, Profile
+from ..interchange import MAX_UPLOAD_BYTES
+from ..models import Competency, CompetencyFramework, ProficiencyLevel, Profile
 
 
 class CompetencyForm(forms.ModelForm):

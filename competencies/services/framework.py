@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from curriculum.models import CurriculumVersion, Module, Programme, ReviewMoment
 from curriculum.services import copy_curriculum, create_version, ensure_editable
 
-from .models import (
+from ..models import (
     Competency,
     CompetencyFramework,
     CompetencyMapping,

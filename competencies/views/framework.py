@@ -22,9 +22,9 @@ from curriculum.access import get_module_for, get_review_moment_for, get_version
 from curriculum.forms import VersionNameForm
 from curriculum.models import CurriculumVersion, Discipline, Module, Programme
 
-from . import interchange, services
-from .access import get_competency_for, get_framework_for, next_review_moment
-from .forms import (
+from .. import interchange, services
+from ..access import get_competency_for, get_framework_for, next_review_moment
+from ..forms.framework import (
     CompetencyForm,
     ImportForm,
     LevelForm,
@@ -33,7 +33,7 @@ from .forms import (
     SuccessorsForm,
     TargetLevelForm,
 )
-from .models import (
+from ..models import (
     CompetencyMapping,
     Indicator,
     ModuleTarget,

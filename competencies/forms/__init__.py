@@ -1,0 +1,1 @@
+"""Forms of the competencies app, one module per area."""

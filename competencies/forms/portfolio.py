@@ -1,0 +1,69 @@
+"""Forms of the portfolio pages. Choices are given as lists (the page has already loaded the
+scale and the evidence), so rendering twenty entry forms costs no queries."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Evidence, Portfolio, ProficiencyLevel
+
+
+class EntryForm(forms.Form):
+    """One competency of a portfolio: selected evidence and the self-assessment."""
+
+    evidence = forms.MultipleChoiceField(
+        label=_("Evidence for this competency"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    self_level = forms.ChoiceField(label=_("The level you have reached"), required=False)
+    argument = forms.CharField(
+        label=_("Why your evidence shows that level"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Markdown."),
+    )
+
+    def __init__(
+        self,
+        *args,
+        levels: list[ProficiencyLevel],
+        evidence: list[Evidence],
+        evidence_labels: dict | None = None,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self._levels = {str(level.pk): level for level in levels}
+        self._evidence = {str(item.uuid): item for item in evidence}
+        labels = evidence_labels or {}
+        self.fields["self_level"].choices = [("", _("Not chosen yet"))] + [
+            (str(level.pk), str(level)) for level in levels
+        ]
+        self.fields["evidence"].choices = [
+            (str(item.uuid), labels.get(item.pk, item.title)) for item in evidence
+        ]
+
+    def clean_self_level(self) -> ProficiencyLevel | None:
+        value = self.cleaned_data["self_level"]
+        return self._levels[value] if value else None
+
+    def clean_evidence(self) -> list[Evidence]:
+        return [self._evidence[value] for value in self.cleaned_data["evidence"]]
+
+
+class OverallForm(forms.ModelForm):
+    class Meta:
+        model = Portfolio
+        fields = ["overall_reflection", "development_plan"]
+        widgets = {
+            "overall_reflection": forms.Textarea(attrs={"rows": 8}),
+            "development_plan": forms.Textarea(attrs={"rows": 8}),
+        }
+        help_texts = {
+            "overall_reflection": _(
+                "Markdown. Looking back on this period as a whole: what did you learn?"
+            ),
+            "development_plan": _("Markdown. What you will work on next, and how."),
+        }
