@@ -369,3 +369,13 @@ class ImportRowForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, label in fields:
             self.fields[name] = forms.CharField(label=label, required=False, max_length=254)
+
+
+class EnrolStudentForm(forms.Form):
+    student_number = forms.CharField(label=_("Student number"), max_length=20)
+    email = forms.EmailField(label=_("E-mail address"))
+    given_name = forms.CharField(label=_("Given name"), max_length=150)
+    name_prefix = forms.CharField(
+        label=_("Name prefix"), max_length=50, required=False, help_text=_("For example: van der")
+    )
+    family_name = forms.CharField(label=_("Family name"), max_length=150)

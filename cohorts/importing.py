@@ -629,3 +629,32 @@ def summary_counts(plans: list[RowPlan]) -> dict[str, int]:
     for plan in plans:
         counts[plan.action] += 1
     return counts
+
+
+@transaction.atomic
+def enrol_by_hand(*, cohort: Cohort, values: dict[str, str], by: User | None) -> RowPlan:
+    """One student added on the cohort page, by the same rules as a row of an imported file.
+
+    Recorded as a one-row import, so the enrolment's history says where it came from. A row
+    the import would refuse raises ``ValidationError`` with its reasons and leaves nothing.
+    """
+    row = {**values, "cohort": cohort.name}
+    student_import = StudentImport.objects.create(
+        filename=str(_("the form “Add a student”")),
+        headers=list(FIELDS),
+        rows=[[row.get(name, "") for name in FIELDS]],
+        columns={name: name for name in FIELDS},
+        default_cohort=cohort,
+        created_by=by,
+    )
+    plan = plan_import(student_import)[0]
+    if plan.refused:
+        raise ValidationError(plan.reasons)
+    if plan.action in (UPDATE, UNCHANGED):
+        # By hand one adds students; changing an enrolled student's details is not this form's.
+        raise ValidationError(
+            _("Student number %(number)s is already enrolled in this cohort, for %(name)s.")
+            % {"number": plan.values["student_number"], "name": plan.user}
+        )
+    apply_import(student_import=student_import, by=by)
+    return plan

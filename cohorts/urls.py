@@ -16,6 +16,7 @@ urlpatterns = [
     path("<uuid:cohort_uuid>/", views.cohort_detail, name="cohort"),
     path("<uuid:cohort_uuid>/edit/", views.cohort_edit, name="cohort_edit"),
     path("<uuid:cohort_uuid>/bulk/", views.bulk_action, name="bulk"),
+    path("<uuid:cohort_uuid>/enrol/", views.enrol_student, name="enrol"),
     path("<uuid:cohort_uuid>/export.<str:file_format>", views.cohort_export, name="cohort_export"),
     path("<uuid:cohort_uuid>/staff/", views.staff, name="staff"),
     path("<uuid:cohort_uuid>/staff/<int:assignment_id>/end/", views.staff_end, name="staff_end"),

@@ -33,6 +33,7 @@ from .access import (
 from .forms import (
     BulkActionForm,
     CohortForm,
+    EnrolStudentForm,
     GroupForm,
     ImportMappingForm,
     ImportRowForm,
@@ -243,6 +244,43 @@ def cohort_export(request: HttpRequest, cohort_uuid, file_format: str) -> HttpRe
 
 
 # --- enrolments -----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(ADMIN)
+def enrol_student(request: HttpRequest, cohort_uuid) -> HttpResponse:
+    """Add one student by hand: a new account (with invitation) or an existing one."""
+    cohort = get_cohort_for(request.user, cohort_uuid)
+    form = EnrolStudentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = importing.enrol_by_hand(
+                cohort=cohort, values=form.cleaned_data, by=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is enrolled in %(cohort)s (%(result)s).")
+                % {
+                    "name": " ".join(
+                        part
+                        for part in (
+                            plan.values["given_name"],
+                            plan.values["name_prefix"],
+                            plan.values["family_name"],
+                        )
+                        if part
+                    ),
+                    "cohort": cohort.name,
+                    "result": plan.action_label.lower(),
+                },
+            )
+            return redirect("cohorts:cohort", cohort.uuid)
+    context = {"form": form, "title": _("Add a student to %(cohort)s") % {"cohort": cohort.name}}
+    context["cohort"] = cohort
+    return render(request, "cohorts/form.html", context, status=400 if form.errors else 200)
 
 
 @require_safe

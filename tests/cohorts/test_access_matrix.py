@@ -64,6 +64,10 @@ EXPECTATIONS = {
         "get",
         (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     ),
+    "enrol": (
+        "get",
+        (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    ),
     "bulk": (
         "post",
         (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT),
@@ -150,6 +154,7 @@ def matrix(cohort, other_cohort, student, student2, programme_admin, lecturer, s
         "cohort": [cohort.uuid],
         "cohort_edit": [cohort.uuid],
         "bulk": [cohort.uuid],
+        "enrol": [cohort.uuid],
         "cohort_export": [cohort.uuid, "csv"],
         "staff": [cohort.uuid],
         "staff_end": [cohort.uuid, assignment.pk],

@@ -474,3 +474,72 @@ def test_export_respects_access(client, lecturer, staffed, other_cohort, student
     assert (
         client.get(reverse("cohorts:cohort_export", args=[staffed.uuid, "pdf"])).status_code == 404
     )
+
+
+# --- adding one student by hand -------------------------------------------------------------
+
+
+def test_admin_adds_a_new_student_who_gets_an_invitation(
+    client, programme_admin, cohort, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(programme_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("cohorts:enrol", args=[cohort.uuid]),
+            {
+                "student_number": "00412345",
+                "email": "Lieke.Vos@Example.org",
+                "given_name": "Lieke",
+                "family_name": "van der Vos",
+            },
+        )
+    assert response.status_code == 302
+    enrolment = Enrolment.objects.get(student_number="00412345")
+    student = enrolment.student
+    assert (student.email, student.name_prefix, student.family_name) == (
+        "lieke.vos@example.org",
+        "van der",
+        "Vos",
+    )
+    assert student.is_student and enrolment.cohort == cohort
+    assert enrolment.history.get().to_status == "active"
+    assert [message.to for message in mailoutbox] == [["lieke.vos@example.org"]]
+
+
+def test_admin_enrols_an_existing_account_without_a_second_account(
+    client, programme_admin, cohort, lecturer
+):
+    client.force_login(programme_admin)
+    client.post(
+        reverse("cohorts:enrol", args=[cohort.uuid]),
+        {
+            "student_number": "00412346",
+            "email": lecturer.email,
+            "given_name": lecturer.given_name,
+            "family_name": lecturer.family_name,
+        },
+    )
+    lecturer.refresh_from_db()
+    assert lecturer.is_student and lecturer.is_lecturer
+    assert Enrolment.objects.get(student=lecturer).student_number == "00412346"
+
+
+def test_a_refused_student_gets_the_import_reasons_and_nothing_is_written(
+    client, programme_admin, cohort, student
+):
+    from cohorts.models import StudentImport
+
+    client.force_login(programme_admin)
+    response = client.post(
+        reverse("cohorts:enrol", args=[cohort.uuid]),
+        {
+            "student_number": student.enrolments.get().student_number,
+            "email": "someone.else@example.org",
+            "given_name": "Iemand",
+            "family_name": "Anders",
+        },
+    )
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors()
+    assert not StudentImport.objects.exists()
+    assert Enrolment.objects.filter(cohort=cohort).count() == 1

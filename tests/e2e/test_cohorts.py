@@ -81,6 +81,7 @@ def test_every_cohort_page_passes_axe(page):
         "/cohorts/new/",
         f"/cohorts/{cohort.uuid}/",
         f"/cohorts/{cohort.uuid}/edit/",
+        f"/cohorts/{cohort.uuid}/enrol/",
         f"/cohorts/{cohort.uuid}/staff/",
         f"/cohorts/{cohort.uuid}/groups/",
         f"/cohorts/enrolments/{enrolment.uuid}/",
