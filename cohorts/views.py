@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -142,22 +142,29 @@ def _student_table(request: HttpRequest, cohort: Cohort) -> dict:
 @login_required
 def cohort_detail(request: HttpRequest, cohort_uuid) -> HttpResponse:
     cohort = get_cohort_for(request.user, cohort_uuid)
+    user = request.user
+    if not (is_admin(user) or user.is_lecturer or user.is_supervisor):
+        # A student's view of their cohort is their own enrolment and groups.
+        return redirect("cohorts:mine")
     context = {
         "cohort": cohort,
-        "is_admin": is_admin(request.user),
+        "is_admin": is_admin(user),
         **_student_table(request, cohort),
     }
     if context["is_admin"]:
         context["bulk_form"] = BulkActionForm(cohort=cohort)
     if request.htmx and request.htmx.target == "students":
         return render(request, "cohorts/cohort_detail.html#students", context)
-    counts = (
-        Cohort.objects.filter(pk=cohort.pk)
-        .with_student_counts()
-        .values(*[f"{status}_count" for status in Enrolment.Status.values])[0]
+    # Counted over the students this person may see (a supervisor: their supervisees).
+    counts = dict(
+        Enrolment.objects.visible_to(user)
+        .filter(cohort=cohort)
+        .values_list("status")
+        .annotate(total=Count("pk"))
+        .order_by()
     )
     context["status_counts"] = [
-        (Enrolment.Status(status).label, counts[f"{status}_count"])
+        (Enrolment.Status(status).label, counts.get(status, 0))
         for status in Enrolment.Status.values
     ]
     return render(request, "cohorts/cohort_detail.html", context)

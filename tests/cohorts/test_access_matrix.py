@@ -59,7 +59,8 @@ EXPECTATIONS = {
         "post",
         (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT),
     ),
-    "cohort": ("get", (LOGIN, OK, MISSING, OK, MISSING, OK, MISSING, OK)),
+    # A student is sent to their own page ("My groups"); others' cohorts are not found.
+    "cohort": ("get", (LOGIN, REDIRECT, MISSING, OK, MISSING, OK, MISSING, OK)),
     "cohort_edit": (
         "get",
         (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),

@@ -116,10 +116,15 @@ def test_student_sees_only_themselves(client, student, student2, staffed):
     assert get(client, student, "cohorts:cohorts").status_code == 302
 
 
-def test_student_cannot_open_the_cohort_table(client, student, staffed):
+def test_student_is_sent_from_the_cohort_table_to_their_own_page(client, student, staffed):
     response = get(client, student, "cohorts:cohort", staffed.uuid)
-    # The cohort is theirs, but the table lists only what they may see: themselves.
-    assert [e.student for e in response.context["page"]] == [student]
+    assert response["Location"] == reverse("cohorts:mine")
+
+
+def test_supervisor_counts_only_their_supervisees(client, supervisor, staffed):
+    response = get(client, supervisor, "cohorts:cohort", staffed.uuid)
+    assert sum(count for _label, count in response.context["status_counts"]) == 1
+    assert len(response.context["page"]) == 1
 
 
 def test_outsider_and_anonymous_get_nothing(client, outsider, staffed):
