@@ -132,27 +132,65 @@ def _snapshot():
     )
 
 
-@pytest.fixture
-def seeded(db):
-    call_command("seed_demo", quiet_logins=True)
-
-
-@pytest.fixture(scope="class")
-def seeded_once(django_db_setup, django_db_blocker):
-    """One demo for all tests of a class (it takes a second or two to make): each test runs
-    in a savepoint inside this transaction, which is rolled back after the class."""
+@pytest.fixture(scope="module")
+def seeded_once(private_media, django_db_setup, django_db_blocker):
+    """One demo for every test of the module that only reads it (it takes a second or two to
+    make): each such test runs in a savepoint inside this transaction, which is rolled back
+    after the module. Tests that must watch the seed run themselves come first in the file,
+    before this is set up (``fresh_db`` checks that)."""
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("seed_demo", quiet_logins=True)
         yield
         transaction.set_rollback(True)
 
 
+@pytest.fixture
+def seeded(seeded_once, db):
+    """The shared demo of ``seeded_once``, for a module-level test."""
+
+
+@pytest.fixture
+def fresh_db(db):
+    """For tests that run the seed themselves: the shared demo must not be there yet."""
+    assert not Cohort.objects.exists(), "the shared demo is already seeded; move this test up"
+
+
 def _enrolment(email):
     return Enrolment.objects.select_related("cohort").get(student__email=email)
 
 
-def test_seed_builds_the_demo_programme():
+# --- tests that watch the seed run: each on an empty database, before the shared demo -----
+
+
+def test_seed_twice_changes_nothing(fresh_db):
     call_command("seed_demo", quiet_logins=True)
+    before = _snapshot()
+    call_command("seed_demo", quiet_logins=True)
+    assert _snapshot() == before
+
+
+def test_seed_prints_the_logins(fresh_db, capsys):
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    for person in DEMO_LOGINS:
+        assert person.email in out
+    assert DEMO_PASSWORD in out
+
+
+def test_seed_twice_keeps_one_of_everything_in_cohorts(fresh_db):
+    call_command("seed_demo", quiet_logins=True)
+    call_command("seed_demo", quiet_logins=True)
+    assert Group.objects.count() == 8
+    assert IntervisionSession.objects.count() == 10
+    assert LecturerAssignment.objects.count() == 4
+    assert SupervisorAssignment.objects.count() == 7
+    assert EnrolmentStatusChange.objects.count() == 2
+
+
+# --- tests that only read the demo: one shared seed (``seeded``/``seeded_once``) ----------
+
+
+def test_seed_builds_the_demo_programme(seeded):
     people = User.objects.all()
     assert Cohort.objects.count() == 2
     assert people.with_role(Role.STUDENT).count() >= 12
@@ -166,8 +204,7 @@ def test_seed_builds_the_demo_programme():
     assert all(len(n) == 8 and n.isdigit() for n in numbers)
 
 
-def test_seed_gives_each_cohort_its_own_active_version_of_the_default_programme():
-    call_command("seed_demo", quiet_logins=True)
+def test_seed_gives_each_cohort_its_own_active_version_of_the_default_programme(seeded):
     versions = dict(Cohort.objects.values_list("name", "curriculum_version__name"))
     assert versions == {"2025–2027": "2025", "2026–2028": "2026"}
     first, second = (
@@ -180,38 +217,12 @@ def test_seed_gives_each_cohort_its_own_active_version_of_the_default_programme(
     assert not first.is_editable and not second.is_editable
 
 
-def test_seed_twice_changes_nothing():
-    call_command("seed_demo", quiet_logins=True)
-    before = _snapshot()
-    call_command("seed_demo", quiet_logins=True)
-    assert _snapshot() == before
-
-
 @pytest.mark.parametrize("person", DEMO_LOGINS, ids=lambda p: p.email)
-def test_every_demo_login_works_with_the_demo_password(person):
-    call_command("seed_demo", quiet_logins=True)
+def test_every_demo_login_works_with_the_demo_password(seeded, person):
     user = authenticate(email=person.email, password=DEMO_PASSWORD)
     assert user is not None
     assert user.roles == list(person.roles)
     assert user.emailaddress_set.get().verified
-
-
-def test_seed_prints_the_logins(capsys):
-    call_command("seed_demo")
-    out = capsys.readouterr().out
-    for person in DEMO_LOGINS:
-        assert person.email in out
-    assert DEMO_PASSWORD in out
-
-
-def test_seed_twice_keeps_one_of_everything_in_cohorts():
-    call_command("seed_demo", quiet_logins=True)
-    call_command("seed_demo", quiet_logins=True)
-    assert Group.objects.count() == 8
-    assert IntervisionSession.objects.count() == 10
-    assert LecturerAssignment.objects.count() == 4
-    assert SupervisorAssignment.objects.count() == 7
-    assert EnrolmentStatusChange.objects.count() == 2
 
 
 def test_both_cohorts_are_running(seeded):
@@ -358,7 +369,7 @@ COLLECTIVES = ("team", "mt", "keten", "afdeling", "docententeam", "wijkteam", "n
 
 @pytest.mark.usefixtures("seeded_once")
 class TestStudentWork:
-    """The students' own work: one seeded demo for the whole class."""
+    """The students' own work, read from the shared demo of ``seeded_once``."""
 
     def test_every_active_student_has_months_of_log_and_evidence(self):
         for enrolment in _active():
