@@ -8,10 +8,17 @@ from .models import Cohort, Enrolment, ImportProfile, IntervisionMethod
 
 
 class EnrolmentInline(admin.TabularInline):
+    """Enrolments are made and their status changed on the cohort pages, which keep the
+    history; here they can only be read (and a student number corrected)."""
+
     model = Enrolment
     extra = 0
-    autocomplete_fields = ["student"]
     fields = ["student", "student_number", "status", "enrolled_on"]
+    readonly_fields = ["student", "status", "enrolled_on"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Cohort)
@@ -50,8 +57,15 @@ class EnrolmentAdmin(admin.ModelAdmin):
         "student__email",
         "student_number",
     ]
-    autocomplete_fields = ["student"]
     list_select_related = ["student", "cohort"]
+    # Made and moved through statuses on the cohort pages, which record the history.
+    readonly_fields = ["student", "cohort", "status", "status_since", "enrolled_on"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(IntervisionMethod)
