@@ -46,6 +46,9 @@ def test_administrator_imports_students_fixes_a_refused_row_and_finds_them(page,
     refused_row.get_by_role("link", name=say(page, "Correct this row")).click()
     email = page.locator("#row-4").get_by_label(say(page, "e-mail address").capitalize())
     expect(email).to_be_visible()
+    # htmx moves the focus to the form's first field once the swap settles; typing before
+    # that would land in the wrong field.
+    expect(page.locator("#row-4 input[autofocus]")).to_be_focused()
     email.fill("mirjam.koster@example.org")
     page.get_by_role("button", name=say(page, "Save the row")).click()
     expect(page.locator("#row-4")).to_contain_text(say(page, "New account"))
