@@ -19,6 +19,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from coachmaster.accounts.access import role_required
 from coachmaster.accounts.models import Role
+from coachmaster.messages import error_messages
 
 from . import exports, importing, services
 from .access import (
@@ -58,11 +59,6 @@ from .models import (
 
 ADMIN = Role.PROGRAMME_ADMIN
 STUDENTS_PER_PAGE = 25
-
-
-def _messages_from(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 # --- cohorts --------------------------------------------------------------------------------
@@ -215,7 +211,7 @@ def bulk_action(request: HttpRequest, cohort_uuid) -> HttpResponse:
                     request, _("The status of %(count)s students changed.") % {"count": count}
                 )
         except ValidationError as error:
-            _messages_from(request, error)
+            error_messages(request, error)
     if request.htmx:
         return HttpResponseClientRedirect(back)
     return redirect(back)
@@ -323,7 +319,7 @@ def enrolment_status(request: HttpRequest, enrolment_uuid) -> HttpResponse:
                 enrolment=enrolment, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _messages_from(request, error)
+            error_messages(request, error)
         else:
             if changed:
                 messages.success(request, _("The status is changed."))
@@ -363,7 +359,7 @@ def staff(request: HttpRequest, cohort_uuid) -> HttpResponse:
         try:
             services.assign_lecturer(cohort=cohort, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _messages_from(request, error)
+            error_messages(request, error)
         else:
             messages.success(
                 request,
@@ -501,7 +497,7 @@ def group_delete(request: HttpRequest, group_uuid) -> HttpResponse:
     try:
         services.delete_group(group=group, by=request.user)
     except ValidationError as error:
-        _messages_from(request, error)
+        error_messages(request, error)
         return redirect("cohorts:group", group.uuid)
     messages.success(request, _("Group %(name)s is deleted.") % {"name": group.name})
     return redirect("cohorts:groups", group.cohort.uuid)
@@ -772,7 +768,7 @@ def import_row(request: HttpRequest, import_uuid, index: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _messages_from(request, error)
+            error_messages(request, error)
             return redirect(preview)
         if request.htmx:
             student_import.refresh_from_db()
@@ -800,7 +796,7 @@ def import_apply(request: HttpRequest, import_uuid) -> HttpResponse:
     try:
         counts = importing.apply_import(student_import=student_import, by=request.user)
     except ValidationError as error:
-        _messages_from(request, error)
+        error_messages(request, error)
         return redirect("cohorts:import_preview", student_import.uuid)
     messages.success(
         request,

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from coachmaster.accounts.access import role_required
 from coachmaster.accounts.models import Role
+from coachmaster.messages import error_messages
 
 from . import services
 from .access import get_module_for, get_period_for, get_review_moment_for, get_version_for
@@ -28,17 +29,12 @@ ADMIN = Role.PROGRAMME_ADMIN
 VERSIONS_PER_PAGE = 25
 
 
-def _refuse_locked(request: HttpRequest, version: CurriculumVersion) -> HttpResponse | None:
+def refuse_locked(request: HttpRequest, version: CurriculumVersion) -> HttpResponse | None:
     """Sends the administrator back to the version with the reason it cannot change."""
     if version.is_editable:
         return None
     messages.error(request, version.lock_reason())
     return redirect("curriculum:version", version.uuid)
-
-
-def _service_error(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 @require_safe
@@ -86,7 +82,7 @@ def version_detail(request: HttpRequest, version_uuid) -> HttpResponse:
 @role_required(ADMIN)
 def version_settings(request: HttpRequest, version_uuid) -> HttpResponse:
     version = get_version_for(request.user, version_uuid)
-    if refused := _refuse_locked(request, version):
+    if refused := refuse_locked(request, version):
         return refused
     form = VersionSettingsForm(request.POST or None, version=version)
     if request.method == "POST" and form.is_valid():
@@ -98,7 +94,7 @@ def version_settings(request: HttpRequest, version_uuid) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _service_error(request, error)
+            error_messages(request, error)
         else:
             messages.success(request, _("The version's settings are saved."))
         return redirect("curriculum:version", version.uuid)
@@ -116,7 +112,7 @@ def version_status(request: HttpRequest, version_uuid) -> HttpResponse:
     try:
         services.set_status(version=version, status=status, by=request.user)
     except ValidationError as error:
-        _service_error(request, error)
+        error_messages(request, error)
     else:
         messages.success(
             request,
@@ -162,7 +158,7 @@ def _edit(request, version, form, title, obj, delete_url, save) -> HttpResponse:
             if hasattr(error, "error_dict"):
                 form._update_errors(error)
             else:
-                _service_error(request, error)
+                error_messages(request, error)
                 return redirect("curriculum:version", version.uuid)
         else:
             messages.success(request, _("“%(name)s” is saved.") % {"name": saved})
@@ -175,7 +171,7 @@ def _edit(request, version, form, title, obj, delete_url, save) -> HttpResponse:
 @role_required(ADMIN)
 def module_create(request: HttpRequest, version_uuid) -> HttpResponse:
     version = get_version_for(request.user, version_uuid)
-    if refused := _refuse_locked(request, version):
+    if refused := refuse_locked(request, version):
         return refused
     initial = {}
     if period := Period.objects.filter(
@@ -198,7 +194,7 @@ def module_create(request: HttpRequest, version_uuid) -> HttpResponse:
 def module_edit(request: HttpRequest, module_uuid) -> HttpResponse:
     module = get_module_for(request.user, module_uuid)
     version = module.period.year.version
-    if refused := _refuse_locked(request, version):
+    if refused := refuse_locked(request, version):
         return refused
     form = ModuleForm(request.POST or None, instance=module, version=version)
 
@@ -221,7 +217,7 @@ def module_delete(request: HttpRequest, module_uuid) -> HttpResponse:
     try:
         services.delete_module(module=module, by=request.user)
     except ValidationError as error:
-        _service_error(request, error)
+        error_messages(request, error)
     else:
         messages.success(request, _("Module %(code)s is deleted.") % {"code": module.code})
     return redirect("curriculum:version", version.uuid)
@@ -231,7 +227,7 @@ def module_delete(request: HttpRequest, module_uuid) -> HttpResponse:
 @role_required(ADMIN)
 def period_create(request: HttpRequest, version_uuid) -> HttpResponse:
     version = get_version_for(request.user, version_uuid)
-    if refused := _refuse_locked(request, version):
+    if refused := refuse_locked(request, version):
         return refused
     form = PeriodForm(request.POST or None, version=version)
 
@@ -246,7 +242,7 @@ def period_create(request: HttpRequest, version_uuid) -> HttpResponse:
 def period_edit(request: HttpRequest, period_uuid) -> HttpResponse:
     period = get_period_for(request.user, period_uuid)
     version = period.year.version
-    if refused := _refuse_locked(request, version):
+    if refused := refuse_locked(request, version):
         return refused
     form = PeriodForm(request.POST or None, instance=period, version=version)
 
@@ -265,7 +261,7 @@ def period_delete(request: HttpRequest, period_uuid) -> HttpResponse:
     try:
         services.delete_period(period=period, by=request.user)
     except ValidationError as error:
-        _service_error(request, error)
+        error_messages(request, error)
     else:
         messages.success(request, _("“%(name)s” is deleted.") % {"name": period.name})
     return redirect("curriculum:version", version.uuid)
@@ -275,7 +271,7 @@ def period_delete(request: HttpRequest, period_uuid) -> HttpResponse:
 @role_required(ADMIN)
 def review_moment_create(request: HttpRequest, version_uuid) -> HttpResponse:
     version = get_version_for(request.user, version_uuid)
-    if refused := _refuse_locked(request, version):
+    if refused := refuse_locked(request, version):
         return refused
     form = ReviewMomentForm(request.POST or None, version=version)
 
@@ -290,7 +286,7 @@ def review_moment_create(request: HttpRequest, version_uuid) -> HttpResponse:
 def review_moment_edit(request: HttpRequest, moment_uuid) -> HttpResponse:
     moment = get_review_moment_for(request.user, moment_uuid)
     version = moment.version
-    if refused := _refuse_locked(request, version):
+    if refused := refuse_locked(request, version):
         return refused
     form = ReviewMomentForm(request.POST or None, instance=moment, version=version)
 
@@ -308,7 +304,7 @@ def review_moment_delete(request: HttpRequest, moment_uuid) -> HttpResponse:
     try:
         services.delete_review_moment(moment=moment, by=request.user)
     except ValidationError as error:
-        _service_error(request, error)
+        error_messages(request, error)
     else:
         messages.success(request, _("“%(name)s” is deleted.") % {"name": moment.name})
     return redirect("curriculum:version", moment.version.uuid)

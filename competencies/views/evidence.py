@@ -18,6 +18,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from coachmaster.messages import error_messages
 from cohorts.models import Enrolment
 
 from ..access import enrolment_for, is_owner
@@ -202,8 +203,7 @@ def evidence_delete(request: HttpRequest, evidence_uuid) -> HttpResponse:
     try:
         services.delete_evidence(evidence=evidence, by=request.user)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        error_messages(request, error)
         return redirect("competencies:evidence_detail", evidence.uuid)
     messages.success(request, _("“%(title)s” is deleted.") % {"title": evidence.title})
     return redirect("competencies:evidence_list")
@@ -325,8 +325,7 @@ def feedback_revoke(request: HttpRequest, request_uuid) -> HttpResponse:
     try:
         services.revoke_feedback_request(feedback_request=feedback_request, by=request.user)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        error_messages(request, error)
     else:
         messages.success(
             request,

@@ -18,9 +18,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from coachmaster.accounts.access import role_required
 from coachmaster.accounts.models import Role
+from coachmaster.messages import error_messages
 from curriculum.access import get_module_for, get_review_moment_for, get_version_for
 from curriculum.forms import VersionNameForm
 from curriculum.models import CurriculumVersion, Discipline, Module, Programme
+from curriculum.views import refuse_locked
 
 from .. import interchange, services
 from ..access import get_competency_for, get_framework_for, next_review_moment
@@ -43,18 +45,6 @@ from ..models import (
 )
 
 ADMIN = Role.PROGRAMME_ADMIN
-
-
-def _errors_to_messages(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
-def _refuse_locked(request: HttpRequest, version: CurriculumVersion) -> HttpResponse | None:
-    if version.is_editable:
-        return None
-    messages.error(request, version.lock_reason())
-    return redirect("curriculum:version", version.uuid)
 
 
 # --- reading the framework ------------------------------------------------------------------
@@ -172,7 +162,7 @@ def competency_edit(request: HttpRequest, competency_uuid) -> HttpResponse:
 
 def _competency_form(request, framework, competency) -> HttpResponse:
     version = framework.curriculum_version
-    if refused := _refuse_locked(request, version):
+    if refused := refuse_locked(request, version):
         return refused
     form = CompetencyForm(request.POST or None, instance=competency, framework=framework)
     if request.method == "POST" and form.is_valid():
@@ -181,7 +171,7 @@ def _competency_form(request, framework, competency) -> HttpResponse:
                 competency=form.save(commit=False), indicators=form.indicators, by=request.user
             )
         except ValidationError as error:
-            _errors_to_messages(request, error)
+            error_messages(request, error)
             return redirect("curriculum:version", version.uuid)
         messages.success(request, _("“%(name)s” is saved.") % {"name": saved})
         return redirect("competencies:framework", framework.uuid)
@@ -206,7 +196,7 @@ def competency_delete(request: HttpRequest, competency_uuid) -> HttpResponse:
     try:
         services.delete_competency(competency=competency, by=request.user)
     except ValidationError as error:
-        _errors_to_messages(request, error)
+        error_messages(request, error)
     else:
         messages.success(request, _("“%(name)s” is deleted.") % {"name": competency})
     return redirect("competencies:framework", framework.uuid)
@@ -262,7 +252,7 @@ def profile_edit(request: HttpRequest, framework_uuid, code: str) -> HttpRespons
 
 def _simple_edit(request, framework, form, obj, save, keyword: str) -> HttpResponse:
     version = framework.curriculum_version
-    if refused := _refuse_locked(request, version):
+    if refused := refuse_locked(request, version):
         return refused
     if isinstance(form, type):
         form = form(request.POST or None, instance=obj)
@@ -270,7 +260,7 @@ def _simple_edit(request, framework, form, obj, save, keyword: str) -> HttpRespo
         try:
             save(**{keyword: form.save(commit=False)}, by=request.user)
         except ValidationError as error:
-            _errors_to_messages(request, error)
+            error_messages(request, error)
             return redirect("curriculum:version", version.uuid)
         messages.success(request, _("“%(name)s” is saved.") % {"name": obj})
         return redirect("competencies:framework", framework.uuid)
@@ -316,7 +306,7 @@ def mapping_edit(request: HttpRequest, framework_uuid, competency_uuid) -> HttpR
         raise Http404
     old = get_object_or_404(framework.derived_from.competencies, uuid=competency_uuid)
     version = framework.curriculum_version
-    if refused := _refuse_locked(request, version):
+    if refused := refuse_locked(request, version):
         return refused
     current = framework.competencies.filter(predecessor_links__old=old)
     form = SuccessorsForm(
@@ -367,7 +357,7 @@ def export(request: HttpRequest, framework_uuid, file_format: str) -> HttpRespon
 def import_view(request: HttpRequest, framework_uuid) -> HttpResponse:
     framework = get_framework_for(request.user, framework_uuid)
     version = framework.curriculum_version
-    if refused := _refuse_locked(request, version):
+    if refused := refuse_locked(request, version):
         return refused
     form = ImportForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
@@ -489,7 +479,7 @@ def map_cell(request: HttpRequest, module_uuid, competency_uuid) -> HttpResponse
             return render(
                 request, "competencies/_map_cell.html", {"cell": cell, "can_edit": False}
             )
-        return _refuse_locked(request, version)
+        return refuse_locked(request, version)
     form = TargetLevelForm(
         request.POST or None,
         framework=version.framework,
@@ -506,7 +496,7 @@ def map_cell(request: HttpRequest, module_uuid, competency_uuid) -> HttpResponse
                 by=request.user,
             )
         except ValidationError as error:
-            _errors_to_messages(request, error)
+            error_messages(request, error)
             return redirect("competencies:map", version.uuid)
         if not request.htmx:
             messages.success(
@@ -537,7 +527,7 @@ def map_cell(request: HttpRequest, module_uuid, competency_uuid) -> HttpResponse
 def review_targets(request: HttpRequest, moment_uuid) -> HttpResponse:
     moment = get_review_moment_for(request.user, moment_uuid)
     version = moment.version
-    if refused := _refuse_locked(request, version):
+    if refused := refuse_locked(request, version):
         return refused
     framework = version.framework
     current = dict(

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
+from coachmaster.messages import error_messages
 from curriculum.models import ReviewMoment
 
 from ..access import enrolment_for, is_owner
@@ -75,11 +76,6 @@ def _owned(request: HttpRequest, portfolio_uuid) -> Portfolio:
     if not is_owner(request.user, portfolio.enrolment):
         raise PermissionDenied
     return portfolio
-
-
-def _errors_to_messages(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 # --- the review moments ---------------------------------------------------------------------
@@ -374,7 +370,7 @@ def portfolio_submit(request: HttpRequest, portfolio_uuid) -> HttpResponse:
         )
         return redirect(reverse("competencies:portfolio", args=[portfolio.uuid]) + "#completeness")
     except ValidationError as error:
-        _errors_to_messages(request, error)
+        error_messages(request, error)
         return redirect("competencies:portfolio", portfolio.uuid)
     messages.success(
         request,
@@ -390,7 +386,7 @@ def portfolio_withdraw(request: HttpRequest, portfolio_uuid) -> HttpResponse:
     try:
         services.withdraw_submission(portfolio=portfolio, by=request.user)
     except ValidationError as error:
-        _errors_to_messages(request, error)
+        error_messages(request, error)
     else:
         messages.success(
             request,
