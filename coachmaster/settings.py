@@ -239,6 +239,19 @@ EVIDENCE_ALLOWED_TYPES = env.list(
     default=["pdf", "png", "jpg", "docx", "xlsx", "pptx", "odt", "mp3", "m4a", "mp4"],
 )
 
+# Assessment: the pass mark on the Dutch 1-10 scale, how a grade typed with more than one
+# decimal is rounded (half-up, half-even or down), the level difference between examiners that
+# counts as a discrepancy, whether a student's own thesis supervisor may be a second examiner,
+# and the days examiners have to assess and a student has to resubmit after "not yet".
+ASSESSMENT_PASS_MARK = env.str("ASSESSMENT_PASS_MARK", default="5.5")
+ASSESSMENT_GRADE_ROUNDING = env.str("ASSESSMENT_GRADE_ROUNDING", default="half-up")
+ASSESSMENT_DISCREPANCY_LEVELS = env.int("ASSESSMENT_DISCREPANCY_LEVELS", default=2)
+ASSESSMENT_SUPERVISOR_AS_SECOND_EXAMINER = env.bool(
+    "ASSESSMENT_SUPERVISOR_AS_SECOND_EXAMINER", default=False
+)
+ASSESSMENT_DAYS = env.int("ASSESSMENT_DAYS", default=15)
+ASSESSMENT_RESUBMISSION_DAYS = env.int("ASSESSMENT_RESUBMISSION_DAYS", default=42)
+
 # --- Logging ------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,

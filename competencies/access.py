@@ -11,7 +11,7 @@ from django.utils import timezone
 from cohorts.models import Enrolment
 from curriculum.models import CurriculumVersion, ReviewMoment
 
-from .models import Competency, CompetencyFramework
+from .models import Assessment, Competency, CompetencyFramework, FeedbackThread
 
 
 def get_framework_for(user, framework_uuid) -> CompetencyFramework:
@@ -92,3 +92,29 @@ def enrolment_for(request, enrolment_uuid=None) -> Enrolment:
 def is_owner(user, enrolment: Enrolment) -> bool:
     """Only the student writes their own log, evidence and portfolios; staff read."""
     return user.is_authenticated and enrolment.student_id == user.pk
+
+
+def get_assessment_for(user, assessment_uuid) -> Assessment:
+    """The assessment if ``user`` may open it (``Assessment.objects.visible_to``; 404
+    otherwise). What they see of each examiner's judgement is decided by
+    ``Examiner.objects.visible_to``: pages, partials and exports read judgements only
+    through that."""
+    return get_object_or_404(
+        Assessment.objects.visible_to(user).select_related(
+            "snapshot",
+            "portfolio__enrolment__student",
+            "portfolio__enrolment__cohort",
+            "portfolio__review_moment__version__framework",
+        ),
+        uuid=assessment_uuid,
+    )
+
+
+def get_feedback_thread_for(user, thread_uuid) -> FeedbackThread:
+    """A formative feedback thread: its student, the lecturer asked, administrators."""
+    return get_object_or_404(
+        FeedbackThread.objects.visible_to(user).select_related(
+            "enrolment__student", "enrolment__cohort", "lecturer", "evidence", "portfolio"
+        ),
+        uuid=thread_uuid,
+    )

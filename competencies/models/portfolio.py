@@ -6,6 +6,7 @@ import datetime
 import uuid
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -30,7 +31,7 @@ class MomentStatus:
 
     @property
     def state(self) -> str:
-        """``"not_started"``, ``"draft"`` or ``"submitted"``."""
+        """``"not_started"``, ``"draft"``, ``"submitted"`` or ``"assessed"``."""
         return self.portfolio.status if self.portfolio else "not_started"
 
     @property
@@ -40,7 +41,18 @@ class MomentStatus:
 
 class PortfolioQuerySet(models.QuerySet):
     def visible_to(self, user) -> PortfolioQuerySet:
-        return self.filter(enrolment__in=Enrolment.objects.visible_to(user))
+        """Who sees the student's enrolment, and the examiners of any of its rounds (who may
+        come from outside the cohort's staff)."""
+        if not user.is_authenticated:
+            return self.none()
+        examines = models.Exists(
+            apps.get_model("competencies", "Examiner").objects.filter(
+                assessment__portfolio=models.OuterRef("pk"), user=user
+            )
+        )
+        return self.filter(
+            models.Q(enrolment__in=Enrolment.objects.visible_to(user)) | models.Q(examines)
+        )
 
     def statuses_for(self, enrolment: Enrolment) -> list[MomentStatus]:
         """Every review moment of the enrolment's curriculum version, in order, with its due
@@ -55,14 +67,16 @@ class PortfolioQuerySet(models.QuerySet):
             portfolio.review_moment_id: portfolio
             for portfolio in self.filter(enrolment=enrolment)
             .select_related("current_snapshot")
-            .annotate(snapshot_count=models.Count("snapshots"))
+            .annotate(
+                withdrawn_count=models.Count(
+                    "assessments", filter=models.Q(assessments__status="withdrawn")
+                )
+            )
         }
         statuses = []
         for moment in moments:
             portfolio = portfolios.get(moment.pk)
-            withdrawn = 0
-            if portfolio is not None:
-                withdrawn = portfolio.snapshot_count - (1 if portfolio.current_snapshot_id else 0)
+            withdrawn = portfolio.withdrawn_count if portfolio is not None else 0
             statuses.append(
                 MomentStatus(
                     moment=moment,
@@ -78,6 +92,9 @@ class Portfolio(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
+        # The released result of the last round is final (pass or fail). After "not yet" the
+        # portfolio is a draft again, to be resubmitted.
+        ASSESSED = "assessed", _("Assessed")
 
     uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     enrolment = models.ForeignKey(
@@ -121,7 +138,9 @@ class Portfolio(models.Model):
             models.CheckConstraint(
                 condition=(
                     models.Q(status="draft", current_snapshot__isnull=True)
-                    | models.Q(status="submitted", current_snapshot__isnull=False)
+                    | models.Q(
+                        status__in=["submitted", "assessed"], current_snapshot__isnull=False
+                    )
                 ),
                 name="portfolio_submitted_has_snapshot",
             ),

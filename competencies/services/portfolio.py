@@ -1,5 +1,5 @@
 """Portfolios: starting one, editing entries, the completeness check, submitting (which
-freezes a snapshot) and withdrawing a submission.
+freezes a snapshot and opens its assessment) and withdrawing a submission.
 
 Only the student writes their own portfolio; everyone else reads. Every write locks the
 portfolio row first, so an edit and a submission of the same portfolio never interleave.
@@ -31,6 +31,7 @@ from ..models import (
     SystemLevel,
 )
 from ..snapshots import build_snapshot_data, hash_data
+from .assessment import close_withdrawn, open_assessment
 
 # Conduct is shown in how every role is enacted; it is not a role of its own to evidence.
 ROLES_TO_EVIDENCE = [role for role in ProfessionalRole if role != ProfessionalRole.CONDUCT]
@@ -188,6 +189,8 @@ def _locked(portfolio: Portfolio, by) -> Portfolio:
 
 def _editable(portfolio: Portfolio, by) -> Portfolio:
     locked = _locked(portfolio, by)
+    if locked.status == Portfolio.Status.ASSESSED:
+        raise ValidationError(_("This portfolio has been assessed: it can't be changed."))
     if not locked.is_editable:
         raise ValidationError(
             _("This portfolio is submitted: withdraw the submission to change it.")
@@ -288,6 +291,7 @@ def submit_portfolio(*, portfolio: Portfolio, by) -> PortfolioSnapshot:
     locked.status = Portfolio.Status.SUBMITTED
     locked.save(update_fields=["current_snapshot", "status", "updated_at"])
     portfolio.current_snapshot, portfolio.status = snapshot, locked.status
+    open_assessment(snapshot=snapshot, by=by)
     return snapshot
 
 
@@ -301,8 +305,10 @@ def withdraw_submission(*, portfolio: Portfolio, by) -> Portfolio:
         raise ValidationError(
             _("The assessment of this portfolio has started: it can't be withdrawn any more.")
         )
+    snapshot = locked.current_snapshot
     locked.status = Portfolio.Status.DRAFT
     locked.current_snapshot = None
     locked.save(update_fields=["status", "current_snapshot", "updated_at"])
     portfolio.status, portfolio.current_snapshot = locked.status, None
+    close_withdrawn(snapshot=snapshot, by=by)
     return locked

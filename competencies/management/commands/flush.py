@@ -1,32 +1,29 @@
-"""Django's ``flush``, able to empty the snapshot table on SQLite too (see immutability.py)."""
+"""Django's ``flush``, able to empty the protected tables on SQLite too (see immutability.py).
+
+On SQLite a flush deletes rows, which the row triggers refuse: they are lifted for the
+duration of the flush and put back exactly as they were.
+"""
 
 from django.core.management.commands.flush import Command as FlushCommand
 from django.db import DEFAULT_DB_ALIAS, connections
-
-from competencies.immutability import SQLITE_DOWN, SQLITE_UP
 
 
 class Command(FlushCommand):
     def handle(self, **options):
         connection = connections[options.get("database") or DEFAULT_DB_ALIAS]
-        lifted = connection.vendor == "sqlite" and _has_triggers(connection)
-        if lifted:
-            with connection.cursor() as cursor:
-                for statement in SQLITE_DOWN:
-                    cursor.execute(statement)
+        triggers = _triggers(connection) if connection.vendor == "sqlite" else []
+        with connection.cursor() as cursor:
+            for name, _sql in triggers:
+                cursor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
         try:
             return super().handle(**options)
         finally:
-            if lifted:
-                with connection.cursor() as cursor:
-                    for statement in SQLITE_UP:
-                        cursor.execute(statement)
+            with connection.cursor() as cursor:
+                for _name, sql in triggers:
+                    cursor.execute(sql)
 
 
-def _has_triggers(connection) -> bool:
+def _triggers(connection) -> list[tuple[str, str]]:
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = %s",
-            ["snapshot_no_delete"],
-        )
-        return cursor.fetchone()[0] > 0
+        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+        return list(cursor.fetchall())
