@@ -32,6 +32,7 @@ from ..forms.evidence import (
 )
 from ..models import Evidence, EvidenceClaim, FeedbackRequest, PortfolioEntry
 from ..services import evidence as services
+from ..services.feedback import threads_about_evidence
 from ..uploads import file_response
 
 PER_PAGE = 25
@@ -142,6 +143,7 @@ def evidence_detail(request: HttpRequest, evidence_uuid) -> HttpResponse:
         .select_related("portfolio__review_moment", "competency")
         .order_by("portfolio__review_moment__position", "competency__code"),
         "feedback_request": feedback_request,
+        "feedback_threads": threads_about_evidence(request.user, evidence),
         **_list_urls(request, enrolment),
     }
     return render(request, "competencies/evidence/detail.html", context)
