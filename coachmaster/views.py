@@ -5,6 +5,7 @@ Dashboards sit here, above the apps, because each later gathers from several of 
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
+from django.db.models import Count, F, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -17,6 +18,7 @@ from coachmaster.accounts.models import Role, User
 from cohorts.models import Cohort, Enrolment
 from competencies import progress
 from competencies.access import own_enrolment
+from competencies.models import Assessment, Examiner, FeedbackThread
 
 
 @require_safe
@@ -48,7 +50,16 @@ def student_dashboard(request: HttpRequest) -> HttpResponse:
 @role_required(Role.LECTURER)
 def lecturer_dashboard(request: HttpRequest) -> HttpResponse:
     cohorts = Cohort.objects.visible_to(request.user).with_student_counts().order_by("-start_date")
-    return render(request, "dashboards/lecturer.html", {"cohorts": cohorts})
+    open_, reconciling = Assessment.Status.OPEN, Assessment.Status.RECONCILING
+    work = Examiner.objects.filter(
+        user=request.user, assessment__status__in=[open_, reconciling]
+    ).aggregate(
+        to_assess=Count("pk", filter=Q(submitted_at__isnull=True, assessment__status=open_)),
+        to_reconcile=Count("pk", filter=Q(assessment__status=reconciling)),
+        overdue=Count("pk", filter=Q(assessment__due_on__lt=timezone.localdate())),
+    )
+    work["feedback_requests"] = FeedbackThread.objects.filter(lecturer=request.user).open().count()
+    return render(request, "dashboards/lecturer.html", {"cohorts": cohorts, "work": work})
 
 
 @require_safe
@@ -74,6 +85,15 @@ def admin_dashboard(request: HttpRequest) -> HttpResponse:
         "role_counts": [(Role(role).label, counts[role]) for role in Role.values],
         "cohorts": Cohort.objects.with_student_counts().order_by("-start_date"),
         "pending_invitations": people.filter(last_login__isnull=True).by_family_name()[:50],
+        "assessments": Assessment.objects.active()
+        .annotate(examiner_count=Count("examiners"))
+        .aggregate(
+            need_examiners=Count(
+                "pk", filter=Q(examiner_count__lt=F("portfolio__review_moment__min_examiners"))
+            ),
+            need_third=Count("pk", filter=Q(escalated_at__isnull=False)),
+            overdue=Count("pk", filter=Q(due_on__lt=timezone.localdate())),
+        ),
     }
     return render(request, "dashboards/admin.html", context)
 

@@ -75,3 +75,10 @@ urlpatterns = [
 from .views import evidence, log, portfolio  # noqa: E402
 
 urlpatterns += log.urlpatterns + evidence.urlpatterns + portfolio.urlpatterns
+
+# Assessment and formative feedback.
+from .views import examiners, feedback, judging, reconciliation  # noqa: E402
+
+urlpatterns += (
+    judging.urlpatterns + examiners.urlpatterns + reconciliation.urlpatterns + feedback.urlpatterns
+)

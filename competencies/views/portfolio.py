@@ -28,6 +28,7 @@ from curriculum.models import ReviewMoment
 from ..access import enrolment_for, is_owner
 from ..forms.portfolio import EntryForm, OverallForm
 from ..models import (
+    Assessment,
     Evidence,
     EvidenceClaim,
     Portfolio,
@@ -37,6 +38,8 @@ from ..models import (
     SystemLevel,
 )
 from ..services import portfolio as services
+from ..services import reconciliation
+from ..services.feedback import threads_about_portfolio
 from ..snapshots import files_of, hash_data, hash_stored_file, present
 
 logger = logging.getLogger(__name__)
@@ -64,7 +67,7 @@ def get_portfolio_for(user, portfolio_uuid) -> Portfolio:
 def get_snapshot_for(user, snapshot_uuid) -> PortfolioSnapshot:
     return get_object_or_404(
         PortfolioSnapshot.objects.visible_to(user).select_related(
-            "portfolio__enrolment__student", "portfolio__review_moment"
+            "portfolio__enrolment__student", "portfolio__review_moment", "assessment"
         ),
         uuid=snapshot_uuid,
     )
@@ -86,9 +89,23 @@ def _owned(request: HttpRequest, portfolio_uuid) -> Portfolio:
 def portfolio_list(request: HttpRequest, enrolment_uuid=None) -> HttpResponse:
     """The review moments of the student's curriculum, each with its portfolio's status."""
     enrolment = enrolment_for(request, enrolment_uuid)
+    statuses = Portfolio.objects.statuses_for(enrolment)
+    # The latest released result of each portfolio (assessed, or a draft after "not yet").
+    results = {}
+    for assessment in (
+        Assessment.objects.filter(
+            portfolio__enrolment=enrolment, status=Assessment.Status.RELEASED
+        )
+        .with_effective_result()
+        .order_by("snapshot__number")
+    ):
+        results[assessment.portfolio_id] = assessment
+    for status in statuses:
+        if status.portfolio is not None:
+            status.portfolio.latest_result = results.get(status.portfolio.pk)
     context = {
         "enrolment": enrolment,
-        "statuses": Portfolio.objects.statuses_for(enrolment),
+        "statuses": statuses,
         "is_owner": is_owner(request.user, enrolment),
     }
     return render(request, "competencies/portfolio/portfolio_list.html", context)
@@ -211,9 +228,23 @@ def _page_context(
         ],
         "system_levels": [(level.label, level in system_levels) for level in SystemLevel],
     }
-    snapshots = Paginator(portfolio.snapshots.order_by("-number"), SNAPSHOTS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    snapshots = Paginator(
+        reconciliation.with_round_results(portfolio.snapshots, request.user).order_by("-number"),
+        SNAPSHOTS_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    # After "not yet" (a draft again, or the next round submitted): the earlier round's
+    # result and feedback per competency.
+    earlier = None
+    if portfolio.status != Portfolio.Status.ASSESSED and snapshots.paginator.count:
+        earlier = reconciliation.earlier_feedback(
+            portfolio,
+            request.user,
+            competencies=[entry.competency for entry in entries],
+            levels=levels,
+            targets={entry.competency_id: entry.target_level_id for entry in entries},
+        )
+        for row in rows:
+            row["earlier"] = earlier and earlier.for_competency(row["competency"].pk)
     return {
         "portfolio": portfolio,
         "enrolment": enrolment,
@@ -228,6 +259,9 @@ def _page_context(
         "conduct_label": ProfessionalRole.CONDUCT.label,
         "overall_form": overall_form or (OverallForm(instance=portfolio) if editable else None),
         "snapshots": snapshots,
+        "earlier": earlier,
+        "is_admin": request.user.is_programme_admin or request.user.is_superuser,
+        "feedback_threads": threads_about_portfolio(request.user, portfolio),
     }
 
 

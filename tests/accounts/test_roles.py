@@ -165,13 +165,14 @@ def _supervisor_world(size):
     return supervisor
 
 
-# Session, user, then the page's own reads (admin: role counts, cohorts, invitations; student:
-# enrolments, portfolios, progress, coverage, roles, two hours ledgers, feedback, next steps):
-# the same count whatever the amount of data.
+# Session, user, then the page's own reads (admin: role counts, cohorts, invitations, assessment
+# counts; student: enrolments, portfolios, progress, coverage, roles, two hours ledgers, feedback,
+# next steps; lecturer: cohorts, assessment work, open feedback requests): the same count
+# whatever the amount of data.
 QUERY_BUDGETS = {
-    "admin_dashboard": (_admin_world, 5),
+    "admin_dashboard": (_admin_world, 6),
     "student_dashboard": (_student_world, 16),
-    "lecturer_dashboard": (_lecturer_world, 3),
+    "lecturer_dashboard": (_lecturer_world, 5),
     "supervisor_dashboard": (_supervisor_world, 3),
 }
 

@@ -522,6 +522,12 @@ EXPECTATIONS = [
     ),
     ("portfolio_snapshot", "get", (LOGIN, OK, *D, OK, MISSING, OK, MISSING, OK)),
     ("portfolio_snapshot_file", "get", (LOGIN, OK, *D, OK, MISSING, OK, MISSING, OK)),
+    # Asking a lecturer about a submitted portfolio: its student is sent back with a message.
+    (
+        "portfolio_feedback_ask",
+        "get",
+        (LOGIN, REDIRECT, *D, FORBIDDEN, MISSING, FORBIDDEN, MISSING, FORBIDDEN),
+    ),
 ]
 WRONG_METHODS = [
     ("portfolios", "post"),
@@ -534,6 +540,7 @@ WRONG_METHODS = [
     ("portfolio_withdraw", "get"),
     ("portfolio_snapshot", "post"),
     ("portfolio_snapshot_file", "post"),
+    ("portfolio_feedback_ask", "put"),
 ]
 
 
@@ -573,6 +580,7 @@ def matrix(
         "portfolio_overall": [submitted.uuid],
         "portfolio_submit": [submitted.uuid],
         "portfolio_withdraw": [submitted.uuid],
+        "portfolio_feedback_ask": [submitted.uuid],
         "portfolio_snapshot": [snapshot.uuid],
         "portfolio_snapshot_file": [snapshot.uuid, hashlib.sha256(PDF).hexdigest()],
     }
@@ -635,10 +643,12 @@ def test_the_owner_writes_while_staff_writes_change_nothing(client, matrix, subm
 # --- query counts ----------------------------------------------------------------------------
 
 # Session, user, portfolio, scale, entries with targets, their evidence, its activities,
-# the claims on the required competencies, and the number of submissions.
-QUERIES_PORTFOLIO_PAGE = 9
-# Session, user, enrolment, portfolios with their snapshot counts, review moments.
-QUERIES_LIST_PAGE = 5
+# the claims on the required competencies, the number of submissions, and the feedback
+# threads with lecturers about the portfolio and its evidence.
+QUERIES_PORTFOLIO_PAGE = 10
+# Session, user, enrolment, portfolios with their snapshot counts, review moments, and the
+# released results of the student's portfolios (their verdicts).
+QUERIES_LIST_PAGE = 6
 
 
 def _sized_portfolio(competencies: int, evidence_count: int):
