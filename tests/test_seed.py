@@ -25,16 +25,21 @@ from cohorts.models import (
 )
 from competencies.ledger import hours_ledger
 from competencies.models import (
+    Assessment,
+    AssessmentEvent,
     ClientEngagement,
     Competency,
     Evidence,
     EvidenceClaim,
     FeedbackRequest,
+    FeedbackThread,
+    Judgement,
     LearningActivity,
     ModuleTarget,
     Portfolio,
     PortfolioEntry,
     PortfolioSnapshot,
+    Verdict,
 )
 from competencies.services.portfolio import completeness_problems
 from competencies.snapshots import files_of, hash_data, hash_stored_file
@@ -528,8 +533,11 @@ class TestStudentWork:
             else:
                 assert all(p.status == Portfolio.Status.DRAFT for p in portfolios), enrolment
                 assert all(p.entries.exclude(argument="").count() <= 2 for p in portfolios)
-        assert Portfolio.objects.filter(status=Portfolio.Status.SUBMITTED).count() == 1
-        assert PortfolioSnapshot.objects.count() == 1
+        # Five year-1 portfolios submitted, Jeroen's twice (round 1 was "not yet"); Nadia's
+        # is assessed.
+        assert Portfolio.objects.filter(status=Portfolio.Status.SUBMITTED).count() == 4
+        assert Portfolio.objects.filter(status=Portfolio.Status.ASSESSED).count() == 1
+        assert PortfolioSnapshot.objects.count() == 6
         started = Portfolio.objects.filter(enrolment__cohort__name="2026–2028")
         assert started.filter(enrolment__student__email="student3@example.org").exists()
 
@@ -539,3 +547,69 @@ class TestStudentWork:
         enrolment.activities.filter(pk=enrolment.activities.order_by("pk")[0].pk).delete()
         call_command("seed_demo", quiet_logins=True)
         assert enrolment.activities.count() == before - 1
+
+
+@pytest.mark.usefixtures("seeded_once")
+class TestAssessments:
+    """The demo's assessments: waiting, being reconciled, released as "not yet" with a
+    resubmission, released as a pass, and one still without examiners."""
+
+    def _rounds(self, email):
+        return list(
+            Assessment.objects.filter(portfolio__enrolment__student__email=email)
+            .select_related("snapshot")
+            .order_by("snapshot__number")
+        )
+
+    def test_sannes_portfolio_waits_for_two_demo_lecturers(self):
+        (assessment,) = self._rounds("student@example.org")
+        assert assessment.status == Assessment.Status.OPEN
+        examiners = list(assessment.examiners.select_related("user"))
+        assert [e.user.email for e in examiners] == [
+            "docent@example.org",
+            "r.hoekstra@example.org",
+        ]
+        assert not any(e.has_started for e in examiners)
+
+    def test_lottes_examiners_disagree_and_reconcile(self):
+        (assessment,) = self._rounds("l.visser@example.org")
+        assert assessment.status == Assessment.Status.RECONCILING
+        examiners = list(assessment.examiners.all())
+        assert all(e.is_submitted for e in examiners)
+        assert {e.verdict for e in examiners} == {Verdict.PASS, Verdict.NOT_YET}
+        judgements = Judgement.objects.filter(examiner__assessment=assessment)
+        ranks = {}
+        for judgement in judgements.select_related("level", "competency"):
+            ranks.setdefault(judgement.competency.code, []).append(judgement.level.rank)
+        assert max(max(r) - min(r) for r in ranks.values()) >= 2
+        assert assessment.revision == 1 and assessment.final_verdict == Verdict.PASS
+        assert assessment.approvals.count() == 1  # Marc has still to approve
+
+    def test_jeroen_resubmitted_after_not_yet(self):
+        first, second = self._rounds("j.smit@example.org")
+        assert first.status == Assessment.Status.RELEASED
+        assert first.final_verdict == Verdict.NOT_YET and first.resubmission_deadline
+        assert second.status == Assessment.Status.OPEN and second.snapshot.number == 2
+        assert second.examiners.filter(draft_saved_at__isnull=False, submitted_at=None).exists()
+        assert first.events.filter(kind=AssessmentEvent.Kind.RELEASED).exists()
+
+    def test_nadia_passed_and_daan_waits_for_examiners(self):
+        (passed,) = self._rounds("n.bouzid@example.org")
+        assert passed.status == Assessment.Status.RELEASED
+        assert passed.final_verdict == Verdict.PASS
+        assert passed.portfolio.status == Portfolio.Status.ASSESSED
+        (waiting,) = self._rounds("d.mulder@example.org")
+        assert not waiting.examiners.exists()
+
+    def test_every_act_is_on_the_record(self):
+        kinds = set(AssessmentEvent.objects.values_list("kind", flat=True))
+        assert {"created", "assigned", "draft_saved", "submitted", "proposed"} <= kinds
+        assert {"approved", "released"} <= kinds
+
+    def test_formative_feedback_threads(self):
+        threads = {t.subject: t for t in FeedbackThread.objects.select_related("lecturer")}
+        assert len(threads) == 3
+        answered = [t for t in threads.values() if t.status == FeedbackThread.Status.ANSWERED]
+        assert len(answered) == 1 and answered[0].portfolio_id is not None
+        assert answered[0].messages.count() == 2
+        assert sum(t.status == FeedbackThread.Status.OPEN for t in threads.values()) == 2

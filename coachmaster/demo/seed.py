@@ -36,6 +36,7 @@ from competencies.defaults import load_default_programme
 from competencies.services import derive_version
 from curriculum.models import CurriculumVersion
 
+from .assessments import ensure_assessments
 from .student_work import ensure_student_work
 
 DEMO_PASSWORD = "coachmaster-demo"
@@ -385,6 +386,7 @@ def seed_demo() -> None:
 
     _ensure_cohort_structure(cohorts)
     ensure_student_work()
+    ensure_assessments()
 
 
 def _ensure_cohort_structure(cohorts: dict[str, Cohort]) -> None:

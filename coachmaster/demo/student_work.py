@@ -63,8 +63,15 @@ from curriculum.models import CurriculumVersion, Discipline, Module, ReviewMomen
 # The demo's "now": the log runs up to here.
 LOG_UNTIL = datetime.date(2026, 11, 20)
 YEAR_1_REVIEW = "year-1-review"
-# Her year-1 portfolio is submitted; his is a draft that still misses a few things.
-SUBMITS_YEAR_1 = "student@example.org"
+# Their year-1 portfolios are complete and submitted (``assessments`` assesses them); Thijs's
+# is a draft that still misses a few things.
+SUBMITS_YEAR_1 = (
+    "student@example.org",
+    "l.visser@example.org",
+    "j.smit@example.org",
+    "d.mulder@example.org",
+    "n.bouzid@example.org",
+)
 INCOMPLETE_YEAR_1 = "student2@example.org"
 # Students of 2026–2028 who have just started their first portfolio.
 JUST_STARTED = ("student3@example.org", "k.brouwer@example.org")
@@ -1888,7 +1895,7 @@ class _StudentWork:
             return
 
         paused = self.enrolment.status != Enrolment.Status.ACTIVE
-        complete = email == SUBMITS_YEAR_1
+        complete = email in SUBMITS_YEAR_1
         gaps: dict[str, str] = {}
         if email == INCOMPLETE_YEAR_1:
             # Two arguments and one piece of evidence still to do, one level below target.

@@ -11,6 +11,7 @@ import os
 from urllib.parse import urlsplit
 
 import pytest
+from django.core import mail
 from playwright.sync_api import sync_playwright
 
 from coachmaster.demo.seed import seed_demo
@@ -51,6 +52,9 @@ def demo(transactional_db, settings, private_media):
     Its evidence files go to a temporary private storage, not to the real ``MEDIA_ROOT``."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     seed_demo()
+    # Setting up the demo mails examiners and lecturers; tests count only their own mails
+    # (``seed_demo`` the command keeps them out of the outbox the same way).
+    mail.outbox.clear()
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 from django.utils import translation
 
 from coachmaster.accounts.models import Role
@@ -12,7 +13,10 @@ class Command(BaseCommand):
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print the logins.")
 
     def handle(self, *args, quiet_logins: bool = False, **options) -> None:
-        seed_demo()
+        # The assessments and feedback the demo sets up through the services would mail the
+        # people involved; the demo shows the mails of its visitors' clicks, not these.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            seed_demo()
         self.stdout.write(self.style.SUCCESS("Demo programme ready."))
         if quiet_logins:
             return
