@@ -741,3 +741,15 @@ def test_the_form_query_count_is_pinned(client, django_assert_max_num_queries, s
         with django_assert_max_num_queries(QUERIES_FORM):
             response = client.get(url("assessment_form", assessment.uuid))
         assert len(response.context["rows"]) == competencies
+
+
+def test_the_form_query_count_does_not_grow_with_the_queue(client, django_assert_max_num_queries):
+    assessment, (first, _second) = _sized_assessment(3)
+    client.force_login(first.user)
+    client.get(url("assessment_form", assessment.uuid))
+    for size in (10, 500):
+        _bulk_waiting(first.user, size)
+        with django_assert_max_num_queries(QUERIES_FORM):
+            response = client.get(url("assessment_form", assessment.uuid))
+        assert response.status_code == 200
+        assert Examiner.objects.filter(user=first.user).count() > size
