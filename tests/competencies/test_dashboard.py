@@ -5,10 +5,13 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils.translation import gettext
 
-from competencies.models import Evidence, EvidenceClaim, LearningActivity
+from competencies.models import Evidence, EvidenceClaim, LearningActivity, Portfolio
 from competencies.progress import dashboard
+from tests.competencies.assessment_helpers import submitted
 from tests.competencies.log_helpers import activity, engagement, many_activities
+from tests.competencies.portfolio_helpers import use_private_storage
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +108,14 @@ def test_dashboard_query_count_does_not_grow_with_the_log(
     with django_assert_num_queries(23):
         response = client.get(reverse("student_dashboard"))
     assert response.status_code == 200
+
+
+def test_the_portfolio_table_says_when_a_portfolio_is_assessed(
+    client, student, enrolment, settings, tmp_path
+):
+    use_private_storage(settings, tmp_path)
+    assessment = submitted(enrolment, "year-1-review")
+    Portfolio.objects.filter(pk=assessment.portfolio_id).update(status=Portfolio.Status.ASSESSED)
+    client.force_login(student)
+    response = client.get(reverse("student_dashboard"))
+    assert gettext("Assessed") in response.content.decode()
