@@ -56,6 +56,8 @@ class DemoPerson:
 DEMO_LOGINS: tuple[DemoPerson, ...] = (
     DemoPerson("admin@example.org", "Ingrid", "", "Bakker", (Role.PROGRAMME_ADMIN,)),
     DemoPerson("docent@example.org", "Marc", "de", "Vries", (Role.LECTURER,)),
+    # The second examiner of the demo's portfolios.
+    DemoPerson("r.hoekstra@example.org", "Rob", "", "Hoekstra", (Role.LECTURER,)),
     DemoPerson("begeleider@example.org", "Hanneke", "van den", "Berg", (Role.SUPERVISOR,)),
     DemoPerson("student@example.org", "Sanne", "", "Jansen", (Role.STUDENT,)),
     DemoPerson("student2@example.org", "Thijs", "van", "Dijk", (Role.STUDENT,)),
@@ -63,7 +65,6 @@ DEMO_LOGINS: tuple[DemoPerson, ...] = (
 )
 
 OTHER_STAFF: tuple[DemoPerson, ...] = (
-    DemoPerson("r.hoekstra@example.org", "Rob", "", "Hoekstra", (Role.LECTURER,)),
     # A lecturer who also supervises theses: the demo of switching roles.
     DemoPerson(
         "m.dewit@example.org", "Marloes", "de", "Wit", (Role.LECTURER, Role.SUPERVISOR), "en"
