@@ -126,3 +126,13 @@ def test_dashboards_count_the_assessment_work(client, assessment, programme_admi
     client.force_login(programme_admin)
     counts = client.get(reverse("admin_dashboard")).context["assessments"]
     assert counts == {"need_examiners": 0, "need_third": 0, "overdue": 0}
+
+
+def test_an_administrator_who_examines_is_blind_until_submitting(assessment, programme_admin):
+    (own,) = assign(assessment, programme_admin, by=programme_admin)
+    judge(own, submit=False)
+    visible = Examiner.objects.visible_to(programme_admin).filter(assessment=assessment)
+    assert list(visible) == [own]
+    judge(own)
+    visible = Examiner.objects.visible_to(programme_admin).filter(assessment=assessment)
+    assert set(visible) == {own, _second(assessment)}
