@@ -7,6 +7,8 @@ gone (an examiner removed before the mail went out is not told to assess).
 from celery import shared_task
 from django.contrib.auth import get_user_model
 
+from coachmaster.accounts.models import Role
+
 from .models import Assessment, Examiner
 from .services import examiners as examiner_services
 
@@ -47,3 +49,23 @@ def mail_examiner_removed(assessment_id: int, user_id: int) -> None:
     if user is None or assessment is None or assessment.examiners.filter(user=user).exists():
         return
     examiner_services.send_removal_mail(assessment=assessment, user=user)
+
+
+@shared_task(name="competencies.mail_third_examiner_needed", **MAIL_RETRY)
+def mail_third_examiner_needed(assessment_id: int) -> None:
+    """Every active programme administrator hears that the examiners cannot agree (unless a
+    third examiner was assigned in the meantime)."""
+    assessment = (
+        Assessment.objects.filter(pk=assessment_id, escalated_at__isnull=False)
+        .select_related(
+            "snapshot",
+            "portfolio__enrolment__student",
+            "portfolio__enrolment__cohort",
+            "portfolio__review_moment",
+        )
+        .first()
+    )
+    if assessment is None or not assessment.is_active:
+        return
+    for user in get_user_model().objects.active().with_role(Role.PROGRAMME_ADMIN):
+        examiner_services.send_escalation_mail(assessment=assessment, user=user)

@@ -225,6 +225,17 @@ def send_removal_mail(*, assessment: Assessment, user) -> None:
     _mail(user, "competencies/assessment/email/removed", _mail_context(assessment))
 
 
+def send_escalation_mail(*, assessment: Assessment, user) -> None:
+    """Tells an administrator that the examiners cannot agree and a third is needed."""
+    path = reverse("competencies:assessment_examiners", args=[assessment.uuid])
+    context = {
+        **_mail_context(assessment),
+        "reason": assessment.escalation_reason,
+        "url": settings.SITE_URL + path,
+    }
+    _mail(user, "competencies/assessment/email/escalated", context)
+
+
 # --- writes ---------------------------------------------------------------------------------
 
 

@@ -33,6 +33,7 @@ from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from .. import tasks
 from ..grades import passes
 from ..models import (
     Approval,
@@ -417,6 +418,7 @@ def escalate(*, assessment: Assessment, reason: str, by) -> Assessment:
     locked.escalation_reason = reason
     locked.save(update_fields=["escalated_at", "escalation_reason"])
     record(locked, AssessmentEvent.Kind.ESCALATED, by=by, reason=reason)
+    tasks.mail_third_examiner_needed.delay_on_commit(locked.pk)
     _copy(locked, assessment)
     return assessment
 

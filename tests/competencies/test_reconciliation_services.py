@@ -34,7 +34,7 @@ from tests.competencies.assessment_helpers import (
     two_examiners,
 )
 from tests.competencies.portfolio_helpers import use_private_storage
-from tests.factories import LecturerFactory
+from tests.factories import LecturerFactory, ProgrammeAdminFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -312,6 +312,25 @@ def test_escalating_records_the_reason(reconciling, pair):
     assert event.reason == "Wij verschillen."
     with pytest.raises(ValidationError):
         services.escalate(assessment=reconciling, reason="Nog eens.", by=pair[1].user)
+
+
+def test_escalating_mails_the_administrators_after_commit_in_their_language(
+    reconciling, pair, programme_admin, mailoutbox, django_capture_on_commit_callbacks
+):
+    english = ProgrammeAdminFactory(preferred_language="en")
+    ProgrammeAdminFactory(is_active=False)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.escalate(assessment=reconciling, reason="Wij verschillen.", by=pair[0].user)
+        assert mailoutbox == []
+    assert len(callbacks) == 1
+    by_address = {message.to[0]: message for message in mailoutbox}
+    assert set(by_address) == {programme_admin.email, english.email}
+    student = reconciling.portfolio.enrolment.student.get_full_name()
+    with translation.override("en"):
+        subject = gettext("A third examiner is needed for %(student)s") % {"student": student}
+    assert by_address[english.email].subject.endswith(subject)
+    assert "Wij verschillen." in by_address[programme_admin.email].body
+    assert f"/assessments/{reconciling.uuid}/examiners/" in by_address[english.email].body
 
 
 def test_a_third_examiner_must_approve_too(reconciling, pair, programme_admin):
