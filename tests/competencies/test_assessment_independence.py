@@ -12,17 +12,11 @@ from competencies.models import Examiner, Verdict
 
 from ..factories import LecturerFactory
 from .assessment_helpers import assign, judge, submitted, two_examiners
-from .portfolio_helpers import use_private_storage
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 
 SECRET = "Alleen-voor-B-zichtbaar"
 SECRET_GRADE = Decimal("9.3")
-
-
-@pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
-    use_private_storage(settings, tmp_path)
 
 
 @pytest.fixture

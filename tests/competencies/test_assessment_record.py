@@ -35,20 +35,14 @@ from competencies.models import (
     PortfolioSnapshot,
 )
 from tests.competencies.assessment_helpers import agree, assign, judge, levels_of, submitted
-from tests.competencies.portfolio_helpers import use_private_storage
 from tests.factories import CompetencyFactory, LecturerFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 
 assess_submitted = importlib.import_module(
     "competencies.migrations.0005_assessment"
 ).assess_submitted
 REFUSED = IntegrityError
-
-
-@pytest.fixture(autouse=True)
-def _private_storage(settings, tmp_path):
-    use_private_storage(settings, tmp_path)
 
 
 MESSAGES = {rule[4] for rule in ASSESSMENT_RULES}

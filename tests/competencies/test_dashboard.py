@@ -11,7 +11,6 @@ from competencies.models import Evidence, EvidenceClaim, LearningActivity, Portf
 from competencies.progress import dashboard
 from tests.competencies.assessment_helpers import submitted
 from tests.competencies.log_helpers import activity, engagement, many_activities
-from tests.competencies.portfolio_helpers import use_private_storage
 
 pytestmark = pytest.mark.django_db
 
@@ -111,9 +110,8 @@ def test_dashboard_query_count_does_not_grow_with_the_log(
 
 
 def test_the_portfolio_table_says_when_a_portfolio_is_assessed(
-    client, student, enrolment, settings, tmp_path
+    client, student, enrolment, private_storage
 ):
-    use_private_storage(settings, tmp_path)
     assessment = submitted(enrolment, "year-1-review")
     Portfolio.objects.filter(pk=assessment.portfolio_id).update(status=Portfolio.Status.ASSESSED)
     client.force_login(student)

@@ -29,27 +29,11 @@ from tests.competencies.assessment_helpers import (
     judge,
     submitted,
 )
-from tests.competencies.portfolio_helpers import use_private_storage
 from tests.factories import CohortFactory, LecturerFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture(autouse=True)
-def _private_storage(settings, tmp_path):
-    use_private_storage(settings, tmp_path)
-
-
-@pytest.fixture
-def enrolment(student, version):
-    return student.enrolments.select_related("cohort").get()
-
-
-@pytest.fixture
-def assessment(enrolment):
-    return submitted(enrolment)
 
 
 @pytest.fixture

@@ -12,25 +12,9 @@ from cohorts.models import LecturerAssignment, SupervisorAssignment
 from competencies.models import Assessment, AssessmentEvent, Examiner
 from competencies.services import examiners as services
 from tests.competencies.assessment_helpers import assign, examining, judge, submitted
-from tests.competencies.portfolio_helpers import use_private_storage
 from tests.factories import CohortFactory, EnrolmentFactory, LecturerFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _private_storage(settings, tmp_path):
-    use_private_storage(settings, tmp_path)
-
-
-@pytest.fixture
-def enrolment(student, version):
-    return student.enrolments.select_related("cohort").get()
-
-
-@pytest.fixture
-def assessment(enrolment):
-    return submitted(enrolment)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 
 
 @pytest.fixture

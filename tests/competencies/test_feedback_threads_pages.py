@@ -17,23 +17,12 @@ from tests.competencies.portfolio_helpers import (
     complete,
     make_evidence,
     start,
-    use_private_storage,
 )
 from tests.factories import EnrolmentFactory, LecturerFactory, ProgrammeAdminFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture(autouse=True)
-def _private_storage(settings, tmp_path):
-    use_private_storage(settings, tmp_path)
-
-
-@pytest.fixture
-def enrolment(student, version):
-    return student.enrolments.select_related("cohort", "student").get()
 
 
 @pytest.fixture

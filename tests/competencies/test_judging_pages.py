@@ -31,7 +31,6 @@ from competencies.models import (
 )
 from competencies.services import judging as services
 from tests.competencies.assessment_helpers import agree, assign, judge, levels_of, submitted
-from tests.competencies.portfolio_helpers import use_private_storage
 from tests.factories import (
     CohortFactory,
     EnrolmentFactory,
@@ -39,20 +38,10 @@ from tests.factories import (
     make_programme,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 SECRET = "GEHEIM-van-examinator-B"
-
-
-@pytest.fixture(autouse=True)
-def _private_storage(settings, tmp_path):
-    use_private_storage(settings, tmp_path)
-
-
-@pytest.fixture
-def enrolment(student, version):
-    return student.enrolments.select_related("cohort").get()
 
 
 @pytest.fixture

@@ -19,25 +19,9 @@ from competencies.models import (
 from competencies.services import judging as services
 from competencies.services import portfolio as portfolio_services
 from tests.competencies.assessment_helpers import assign, levels_of, submitted
-from tests.competencies.portfolio_helpers import use_private_storage
 from tests.factories import LecturerFactory, make_programme
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _private_storage(settings, tmp_path):
-    use_private_storage(settings, tmp_path)
-
-
-@pytest.fixture
-def enrolment(student, version):
-    return student.enrolments.select_related("cohort").get()
-
-
-@pytest.fixture
-def assessment(enrolment):
-    return submitted(enrolment)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 
 
 @pytest.fixture

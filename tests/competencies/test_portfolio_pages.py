@@ -26,7 +26,6 @@ from tests.competencies.portfolio_helpers import (
     entry,
     make_evidence,
     start,
-    use_private_storage,
 )
 from tests.factories import (
     CohortFactory,
@@ -36,20 +35,10 @@ from tests.factories import (
     make_programme,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 PDF = b"%PDF-1.4 het verslag"
-
-
-@pytest.fixture(autouse=True)
-def _private_storage(settings, tmp_path):
-    use_private_storage(settings, tmp_path)
-
-
-@pytest.fixture
-def enrolment(student, version):
-    return student.enrolments.select_related("cohort").get()
 
 
 @pytest.fixture

@@ -28,23 +28,12 @@ from tests.competencies.portfolio_helpers import (
     make_activity,
     make_evidence,
     start,
-    use_private_storage,
 )
 from tests.factories import CompetencyFactory, EnrolmentFactory, make_programme
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 
 PDF = b"%PDF-1.4 het verslag"
-
-
-@pytest.fixture(autouse=True)
-def _private_storage(settings, tmp_path):
-    use_private_storage(settings, tmp_path)
-
-
-@pytest.fixture
-def enrolment(student, version):
-    return student.enrolments.select_related("cohort").get()
 
 
 @pytest.fixture

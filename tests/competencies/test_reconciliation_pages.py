@@ -30,7 +30,6 @@ from tests.competencies.assessment_helpers import (
     submitted,
     two_examiners,
 )
-from tests.competencies.portfolio_helpers import use_private_storage
 from tests.factories import (
     CohortFactory,
     EnrolmentFactory,
@@ -40,7 +39,7 @@ from tests.factories import (
     make_programme,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 
 # The whole message (a fragment of a msgid is not translated as such).
 STALE = (
@@ -53,23 +52,8 @@ STALE_APPROVAL = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _private_storage(settings, tmp_path):
-    use_private_storage(settings, tmp_path)
-
-
 def url(name, *args):
     return reverse(f"competencies:{name}", args=args)
-
-
-@pytest.fixture
-def enrolment(student, version):
-    return student.enrolments.select_related("cohort").get()
-
-
-@pytest.fixture
-def assessment(enrolment):
-    return submitted(enrolment)
 
 
 @pytest.fixture

@@ -30,28 +30,11 @@ from tests.competencies.assessment_helpers import (
     assign,
     judge,
     levels_of,
-    submitted,
     two_examiners,
 )
-from tests.competencies.portfolio_helpers import use_private_storage
 from tests.factories import LecturerFactory, ProgrammeAdminFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _private_storage(settings, tmp_path):
-    use_private_storage(settings, tmp_path)
-
-
-@pytest.fixture
-def enrolment(student, version):
-    return student.enrolments.select_related("cohort").get()
-
-
-@pytest.fixture
-def assessment(enrolment):
-    return submitted(enrolment)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 
 
 @pytest.fixture
