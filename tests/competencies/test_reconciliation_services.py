@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -580,10 +580,9 @@ def test_merged_feedback_holds_every_submitted_examiner_and_no_draft(
 # --- two examiners at once (PostgreSQL: real transactions) -------------------------------------
 
 
+@pytest.mark.services  # row locks need PostgreSQL; CI requires it, so this never skips there
 @pytest.mark.django_db(transaction=True)
 def test_two_examiners_proposing_at_once_lose_nothing(request):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL")
     assessment = request.getfixturevalue("reconciling")
     pair = request.getfixturevalue("pair")
     barrier = threading.Barrier(2)
