@@ -157,13 +157,21 @@ def _sqlite_rule(name, table, operation, condition, message) -> tuple[str, str]:
     return up, f"DROP TRIGGER IF EXISTS {name};"
 
 
-def protect_assessments(apps, schema_editor) -> None:
+def install_rules(schema_editor, rules) -> None:
     build = _postgres_rule if schema_editor.connection.vendor == "postgresql" else _sqlite_rule
-    for rule in ASSESSMENT_RULES:
+    for rule in rules:
         schema_editor.execute(build(*rule)[0])
 
 
-def unprotect_assessments(apps, schema_editor) -> None:
+def remove_rules(schema_editor, rules) -> None:
     build = _postgres_rule if schema_editor.connection.vendor == "postgresql" else _sqlite_rule
-    for rule in ASSESSMENT_RULES:
+    for rule in rules:
         schema_editor.execute(build(*rule)[1])
+
+
+def protect_assessments(apps, schema_editor) -> None:
+    install_rules(schema_editor, ASSESSMENT_RULES)
+
+
+def unprotect_assessments(apps, schema_editor) -> None:
+    remove_rules(schema_editor, ASSESSMENT_RULES)
