@@ -23,6 +23,7 @@ urlpatterns = [
     path("curriculum/", include("curriculum.urls")),
     path("cohorts/", include("cohorts.urls")),
     path("", include("competencies.urls")),
+    path("", include("thesis.urls")),
     path("", include("coachmaster.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
