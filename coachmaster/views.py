@@ -19,6 +19,7 @@ from cohorts.models import Cohort, Enrolment
 from competencies import progress
 from competencies.access import own_enrolment
 from competencies.models import Assessment, Examiner, FeedbackThread
+from thesis import summary as thesis_summary
 
 
 @require_safe
@@ -43,6 +44,7 @@ def student_dashboard(request: HttpRequest) -> HttpResponse:
     if enrolment is not None:
         context.update(progress.dashboard(enrolment, today=timezone.localdate()))
         context["enrolment"] = enrolment
+        context.update(thesis_summary.for_student(enrolment))
     return render(request, "dashboards/student.html", context)
 
 
@@ -59,6 +61,8 @@ def lecturer_dashboard(request: HttpRequest) -> HttpResponse:
         overdue=Count("pk", filter=Q(assessment__due_on__lt=timezone.localdate())),
     )
     work["feedback_requests"] = FeedbackThread.objects.filter(lecturer=request.user).open().count()
+    work["theses_to_read"] = thesis_summary.for_reader(request.user)
+    work["ethics"] = thesis_summary.ethics_waiting_for(request.user)
     return render(request, "dashboards/lecturer.html", {"cohorts": cohorts, "work": work})
 
 
@@ -73,7 +77,11 @@ def supervisor_dashboard(request: HttpRequest) -> HttpResponse:
         .select_related("student", "cohort")
         .order_by("cohort__start_date", "student__family_name", "student__given_name")
     )
-    return render(request, "dashboards/supervisor.html", {"supervisees": supervisees})
+    work = thesis_summary.for_supervisor(request.user)
+    work["theses_to_read"] = thesis_summary.for_reader(request.user)
+    return render(
+        request, "dashboards/supervisor.html", {"supervisees": supervisees, "work": work}
+    )
 
 
 @require_safe
@@ -94,6 +102,7 @@ def admin_dashboard(request: HttpRequest) -> HttpResponse:
             need_third=Count("pk", filter=Q(escalated_at__isnull=False)),
             overdue=Count("pk", filter=Q(due_on__lt=timezone.localdate())),
         ),
+        "theses": thesis_summary.for_admin(),
     }
     return render(request, "dashboards/admin.html", context)
 

@@ -44,6 +44,17 @@ from competencies.models import (
 from competencies.services.portfolio import completeness_problems
 from competencies.snapshots import files_of, hash_data, hash_stored_file
 from curriculum.models import CurriculumVersion
+from thesis.models import (
+    EthicsReview,
+    EthicsReviewerAppointment,
+    HostOrganisation,
+    MeetingAction,
+    Milestone,
+    MilestoneEvent,
+    MilestoneVersion,
+    SupervisionMeeting,
+    ThesisProject,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -134,6 +145,16 @@ def _snapshot():
         sorted(Portfolio.objects.values_list("enrolment__student__email", "status")),
         PortfolioEntry.objects.count(),
         PortfolioSnapshot.objects.count(),
+        sorted(ThesisProject.objects.values_list("enrolment__student__email", "status")),
+        sorted(
+            Milestone.objects.values_list("project__working_title", "kind", "status", "due_on")
+        ),
+        MilestoneVersion.objects.count(),
+        MilestoneEvent.objects.count(),
+        SupervisionMeeting.objects.count(),
+        MeetingAction.objects.count(),
+        HostOrganisation.objects.count(),
+        EthicsReviewerAppointment.objects.count(),
     )
 
 
@@ -613,3 +634,69 @@ class TestAssessments:
         assert len(answered) == 1 and answered[0].portfolio_id is not None
         assert answered[0].messages.count() == 2
         assert sum(t.status == FeedbackThread.Status.OPEN for t in threads.values()) == 2
+
+
+@pytest.mark.usefixtures("seeded_once")
+class TestTheses:
+    """Hanneke's supervisees at different stages, as ``coachmaster/demo/theses.py`` says."""
+
+    TODAY = datetime.date(2026, 11, 27)
+
+    def _project(self, email):
+        return ThesisProject.objects.with_overdue_counts(self.TODAY).get(
+            enrolment__student__email=email
+        )
+
+    def _statuses(self, email):
+        project = ThesisProject.objects.get(enrolment__student__email=email)
+        return dict(project.milestones.values_list("kind", "status"))
+
+    def test_four_theses_at_different_stages(self):
+        assert ThesisProject.objects.count() == 4
+        assert self._statuses("l.visser@example.org")["data_collection"] == "in_progress"
+        assert self._statuses("student@example.org")["ethics"] == "submitted"
+        assert self._statuses("j.smit@example.org")["proposal"] == "submitted"
+        assert self._statuses("student2@example.org")["proposal"] == "in_progress"
+
+    def test_one_thesis_is_overdue_and_two_wait_for_the_supervisor(self):
+        assert self._project("student2@example.org").overdue_count >= 1
+        assert self._project("l.visser@example.org").overdue_count == 0
+        assert self._project("j.smit@example.org").waiting_count == 1
+        assert self._project("student@example.org").waiting_count == 2
+
+    def test_one_ethics_review_waits_for_the_programme_ethics_reviewer(self):
+        waiting = EthicsReview.objects.waiting().get()
+        assert waiting.project.enrolment.student.email == "student@example.org"
+        assert waiting.route == EthicsReview.Route.ETHICS_REVIEWER
+        appointed = EthicsReviewerAppointment.objects.current().get()
+        assert appointed.reviewer.email == "docent@example.org"
+
+    def test_sannes_proposal_was_revised_once(self):
+        proposal = ThesisProject.objects.get(
+            enrolment__student__email="student@example.org"
+        ).milestones.get(kind="proposal")
+        decisions = list(
+            proposal.versions.order_by("number").values_list("number", "reviews__decision")
+        )
+        assert decisions == [(1, "revise"), (2, "approved")]
+
+    def test_history_carries_the_days_it_happened(self):
+        event = MilestoneEvent.objects.filter(kind="approved").order_by("at").first()
+        assert event.at.date() < self.TODAY
+
+    def test_moved_deadlines_keep_their_reason(self):
+        moved = MilestoneEvent.objects.filter(kind="due_changed")
+        assert moved.count() == 3
+        assert all(event.reason for event in moved)
+
+    def test_meetings_have_actions_some_done(self):
+        assert SupervisionMeeting.objects.count() == 3
+        assert MeetingAction.objects.filter(done=True).exists()
+        assert MeetingAction.objects.filter(done=False).exists()
+        owners = set(MeetingAction.objects.values_list("owner__email", flat=True))
+        assert "begeleider@example.org" in owners
+
+    def test_version_files_are_readable_pdfs(self):
+        for version in MilestoneVersion.objects.all():
+            with version.file.open("rb") as handle:
+                assert handle.read(5) == b"%PDF-"

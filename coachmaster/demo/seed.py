@@ -38,6 +38,7 @@ from curriculum.models import CurriculumVersion
 
 from .assessments import ensure_assessments
 from .student_work import ensure_student_work
+from .theses import ensure_theses
 
 DEMO_PASSWORD = "coachmaster-demo"
 
@@ -388,6 +389,7 @@ def seed_demo() -> None:
     _ensure_cohort_structure(cohorts)
     ensure_student_work()
     ensure_assessments()
+    ensure_theses()
 
 
 def _ensure_cohort_structure(cohorts: dict[str, Cohort]) -> None:

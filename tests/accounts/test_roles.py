@@ -167,13 +167,15 @@ def _supervisor_world(size):
 
 # Session, user, then the page's own reads (admin: role counts, cohorts, invitations, assessment
 # counts; student: enrolments, portfolios, progress, coverage, roles, two hours ledgers, feedback,
-# next steps; lecturer: cohorts, assessment work, open feedback requests): the same count
-# whatever the amount of data.
+# next steps, thesis project; lecturer: cohorts, assessment work, open feedback requests, theses
+# to read, ethics reviews; supervisor: supervisees, milestone counts, ethics reviews, theses to
+# read; admin also: thesis milestone counts, ethics reviews waiting): the same count whatever
+# the amount of data.
 QUERY_BUDGETS = {
-    "admin_dashboard": (_admin_world, 6),
-    "student_dashboard": (_student_world, 16),
-    "lecturer_dashboard": (_lecturer_world, 5),
-    "supervisor_dashboard": (_supervisor_world, 3),
+    "admin_dashboard": (_admin_world, 8),
+    "student_dashboard": (_student_world, 17),
+    "lecturer_dashboard": (_lecturer_world, 7),
+    "supervisor_dashboard": (_supervisor_world, 6),
 }
 
 

@@ -116,7 +116,14 @@ def test_dashboards_count_the_assessment_work(client, assessment, programme_admi
     first = _first(assessment)
     client.force_login(first.user)
     work = client.get(reverse("lecturer_dashboard")).context["work"]
-    assert work == {"to_assess": 1, "to_reconcile": 0, "overdue": 0, "feedback_requests": 0}
+    assert work == {
+        "to_assess": 1,
+        "to_reconcile": 0,
+        "overdue": 0,
+        "feedback_requests": 0,
+        "theses_to_read": 0,
+        "ethics": 0,
+    }
     client.force_login(programme_admin)
     counts = client.get(reverse("admin_dashboard")).context["assessments"]
     assert counts == {"need_examiners": 0, "need_third": 0, "overdue": 0}
