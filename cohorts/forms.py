@@ -35,8 +35,8 @@ class CohortForm(forms.ModelForm):
         model = Cohort
         fields = ["name", "start_date", "end_date", "curriculum_version", "status"]
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}),
-            "end_date": forms.DateInput(attrs={"type": "date"}),
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def __init__(self, *args, **kwargs):
@@ -154,7 +154,7 @@ class BulkActionForm(forms.Form):
     effective_on = forms.DateField(
         label=_("Effective from"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
 
@@ -186,7 +186,7 @@ class StatusChangeForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=Enrolment.Status.choices)
     effective_on = forms.DateField(
         label=_("Effective from"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         initial=timezone.localdate,
     )
     reason = forms.CharField(
@@ -287,7 +287,7 @@ class SessionForm(forms.ModelForm):
         model = IntervisionSession
         fields = ["date", "hours", "method", "case_bringer", "case_question"]
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}),
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "case_question": forms.Textarea(attrs={"rows": 3}),
         }
 

@@ -57,8 +57,8 @@ class PeriodForm(forms.ModelForm):
         model = Period
         fields = ["year", "number", "name_nl", "name_en", "starts_on", "ends_on"]
         widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}),
-            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def __init__(self, *args, version: CurriculumVersion, **kwargs):
@@ -130,7 +130,7 @@ class ReviewMomentForm(forms.ModelForm):
             "grade_required",
             "position",
         ]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, version: CurriculumVersion, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,7 +13,9 @@ ACTION_ROWS = 3
 
 
 class MeetingForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     notes = forms.CharField(
         label=_("Notes"),
         required=False,
@@ -34,7 +36,9 @@ class ActionForm(forms.Form):
     description = forms.CharField(label=_("Action"), max_length=300, required=False)
     owner = forms.ChoiceField(label=_("Owner"), required=False)
     due_on = forms.DateField(
-        label=_("Due on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Due on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args, owners, optional: bool = False, **kwargs):

@@ -77,8 +77,8 @@ class HostForm(forms.ModelForm):
             "notes",
         ]
         widgets = {
-            "agreement_signed_on": forms.DateInput(attrs={"type": "date"}),
-            "sponsor_signed_off_on": forms.DateInput(attrs={"type": "date"}),
+            "agreement_signed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "sponsor_signed_off_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "notes": forms.Textarea(attrs={"rows": 4}),
         }
 
