@@ -22,7 +22,7 @@ from cohorts import services as cohort_services
 from cohorts.models import Cohort, Enrolment
 from curriculum.models import CurriculumVersion
 
-from .. import services, services_staff
+from .. import services
 from ..access import READER_KINDS, is_admin
 from ..forms.staff import (
     HostForm,
@@ -418,7 +418,7 @@ def milestone_templates(request: HttpRequest, version_uuid) -> HttpResponse:
     formset = TemplateFormSet(request.POST or None, queryset=queryset)
     if request.method == "POST" and formset.is_valid():
         try:
-            services_staff.save_templates(
+            services.save_templates(
                 version=version, templates=formset.save(commit=False), by=request.user
             )
         except ValidationError as error:
