@@ -449,3 +449,15 @@ def test_no_assignment_mail_to_an_examiner_removed_before_it_went_out(
         callback()
     tasks.mail_examiner_assigned(examiner.pk)
     assert mailoutbox == []
+
+
+def test_names_with_an_apostrophe_arrive_unescaped_in_the_subject(
+    assessment, lecturers, programme_admin, mailoutbox, django_capture_on_commit_callbacks
+):
+    student = assessment.portfolio.enrolment.student
+    student.name_prefix, student.family_name = "van 't", "Hof"
+    student.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.assign_examiners(assessment=assessment, users=lecturers[:1], by=programme_admin)
+    (mail,) = mailoutbox
+    assert "van 't Hof" in mail.subject and "&#x27;" not in mail.subject
