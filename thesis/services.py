@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from cohorts.models import Enrolment
 from competencies.uploads import CheckedFile
 
-from . import ethics
+from . import ethics, tasks
 from .access import ADMIN, STUDENT, SUPERVISOR, capacities, is_admin, is_ethics_reviewer
 from .defaults import MILESTONES, load_approaches
 from .models import (
@@ -311,6 +311,7 @@ def upload_version(
     version.file.save(checked_file.name, checked_file.file, save=False)
     version.save()
     _move(locked, S.SUBMITTED, by=by, version=version)
+    transaction.on_commit(lambda: tasks.mail_version_handed_in.delay(version.pk))
     milestone.status = locked.status
     return version
 
@@ -343,6 +344,7 @@ def review_version(
         by=by,
         version=version,
     )
+    transaction.on_commit(lambda: tasks.mail_version_reviewed.delay(review.pk))
     milestone.status = locked.status
     if locked.kind == MilestoneKind.FINAL and locked.status == S.APPROVED:
         # The approved thesis becomes evidence for the student's thesis-defence portfolio.
@@ -359,6 +361,7 @@ def reopen_milestone(*, milestone: Milestone, reason: str, by) -> Milestone:
     if not reason.strip():
         raise ValidationError(_("Say why the milestone is reopened."))
     locked = _lock(milestone)
+    transaction.on_commit(lambda: tasks.mail_milestone_reopened.delay(locked.pk))
     if locked.kind == MilestoneKind.ETHICS:
         review = locked.project.ethics_reviews.current().first()
         if review and review.status == EthicsReview.Status.APPROVED:
@@ -520,6 +523,7 @@ def submit_ethics(*, review: EthicsReview, by) -> EthicsReview:
     milestone = _ethics_milestone(locked.project)
     if milestone and milestone.status != S.SUBMITTED:
         _move(milestone, S.SUBMITTED, by=by)
+    transaction.on_commit(lambda: tasks.mail_ethics_submitted.delay(locked.pk))
     _copy(locked, review)
     return locked
 
@@ -553,6 +557,7 @@ def decide_ethics(*, review: EthicsReview, approve: bool, note: str, by) -> Ethi
     milestone = _ethics_milestone(locked.project)
     if milestone:
         _move(milestone, S.APPROVED if approve else S.REVISE, by=by, reason=note.strip())
+    transaction.on_commit(lambda: tasks.mail_ethics_decided.delay(locked.pk))
     _copy(locked, review)
     return locked
 
@@ -570,6 +575,7 @@ def refer_ethics(*, review: EthicsReview, note: str, by) -> EthicsReview:
     locked.route = EthicsReview.Route.ETHICS_REVIEWER
     locked.referral_note = note.strip()
     locked.save(update_fields=["route", "referral_note", "updated_at"])
+    transaction.on_commit(lambda: tasks.mail_ethics_referred.delay(locked.pk))
     _copy(locked, review)
     return locked
 
