@@ -14,7 +14,8 @@ export SITE_URL
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: help demo serve test test-fast lint format messages compilemessages worker lock check-pango clean
+.PHONY: help demo serve test test-fast lint format messages compilemessages worker lock check-pango clean \
+	bench-pdf
 
 help:
 	@echo "make demo     install into .venv, migrate, load the demo programme and serve it on :$(PORT)"
@@ -22,6 +23,8 @@ help:
 	@echo "make lint     ruff check, ruff format --check, djLint on templates, makemigrations --check"
 	@echo "make worker   Celery worker and beat against REDIS_URL"
 	@echo "make messages extract translatable text into locale/ and compile it"
+	@echo "make bench-pdf  PDF benchmark (portfolio vs text-only floor, memory, batch scaling):"
+	@echo "               writes bench/results/pdf.json"
 
 # --- installation ---------------------------------------------------------------------------
 $(VENV)/bin/activate:
@@ -98,6 +101,10 @@ lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/djlint templates --lint
 	$(MANAGE) makemigrations --check --dry-run
+
+# A few minutes on two cores; see bench/pdf_bench.py for what is measured and how.
+bench-pdf: $(VENV)/.dev-installed check-pango compilemessages
+	$(PY) bench/pdf_bench.py
 
 format: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check --fix .

@@ -9,6 +9,7 @@ Every variable is listed in ``.env.example`` and in the README.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "cohorts",
     "competencies",
     "thesis",
+    "coachmaster.reports",
     "coachmaster.demo",
 ]
 
@@ -121,7 +123,7 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=50)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/Amsterdam"
-CELERY_BEAT_SCHEDULE: dict = {}
+# CELERY_BEAT_SCHEDULE: below, with the digest settings it uses.
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -252,6 +254,19 @@ ASSESSMENT_SUPERVISOR_AS_SECOND_EXAMINER = env.bool(
 ASSESSMENT_DAYS = env.int("ASSESSMENT_DAYS", default=15)
 ASSESSMENT_RESUBMISSION_DAYS = env.int("ASSESSMENT_RESUBMISSION_DAYS", default=42)
 
+# --- Reports and digests --------------------------------------------------------------------
+REPORTS_MAX_PAGES = env.int("REPORTS_MAX_PAGES", default=400)
+REPORTS_NOTIFY_AFTER_SECONDS = env.int("REPORTS_NOTIFY_AFTER_SECONDS", default=20)
+# Weekly digests (Celery beat): day of the week (0 = Sunday … 6 = Saturday) and hour, local time.
+DIGEST_DAY_OF_WEEK = env.int("DIGEST_DAY_OF_WEEK", default=1)
+DIGEST_HOUR = env.int("DIGEST_HOUR", default=7)
+CELERY_BEAT_SCHEDULE = {
+    "weekly-digests": {
+        "task": "reports.send_weekly_digests",
+        "schedule": crontab(day_of_week=DIGEST_DAY_OF_WEEK, hour=DIGEST_HOUR, minute=0),
+    },
+}
+
 # --- Logging ------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
@@ -259,5 +274,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint logs every layout step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

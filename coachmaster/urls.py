@@ -24,6 +24,7 @@ urlpatterns = [
     path("cohorts/", include("cohorts.urls")),
     path("", include("competencies.urls")),
     path("", include("thesis.urls")),
+    path("", include("coachmaster.reports.urls")),
     path("", include("coachmaster.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

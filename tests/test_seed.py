@@ -13,6 +13,7 @@ from django.db.models import Max, Min, Sum
 from coachmaster.accounts.models import Role, User
 from coachmaster.demo.seed import DEMO_LOGINS, DEMO_PASSWORD
 from coachmaster.demo.student_work import LOG_UNTIL
+from coachmaster.reports.models import ReportJob
 from cohorts.models import (
     Attendance,
     Cohort,
@@ -155,6 +156,7 @@ def _snapshot():
         MeetingAction.objects.count(),
         HostOrganisation.objects.count(),
         EthicsReviewerAppointment.objects.count(),
+        sorted(ReportJob.objects.values_list("kind", "language", "source_hash")),
     )
 
 
@@ -700,3 +702,15 @@ class TestTheses:
         for version in MilestoneVersion.objects.all():
             with version.file.open("rb") as handle:
                 assert handle.read(5) == b"%PDF-"
+
+
+@pytest.mark.usefixtures("seeded_once")
+def test_the_demo_has_reports_asked_for():
+    """Nadia's portfolio PDF, Sanne's progress report and the cohort report (made while
+    seeding when tasks run in-process; here the seed's transaction is never committed)."""
+    kinds = dict(ReportJob.objects.values_list("kind", "requested_by__email"))
+    assert kinds == {
+        "portfolio": "n.bouzid@example.org",
+        "progress": "student@example.org",
+        "cohort": "admin@example.org",
+    }

@@ -18,8 +18,11 @@ class LanguageForm(forms.Form):
 class PreferencesForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["preferred_language"]
-        labels = {"preferred_language": _("Language of the platform and of e-mails to you")}
+        fields = ["preferred_language", "weekly_digest"]
+        labels = {
+            "preferred_language": _("Language of the platform and of e-mails to you"),
+            "weekly_digest": _("Send me a weekly digest by e-mail"),
+        }
 
 
 class LoginForm(AllauthLoginForm):

@@ -93,6 +93,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
     )
+    weekly_digest = models.BooleanField(
+        _("weekly digest"),
+        default=True,
+        help_text=_("A weekly e-mail with what is due and waiting for you."),
+    )
     is_student = models.BooleanField(_("student"), default=False)
     is_lecturer = models.BooleanField(_("lecturer"), default=False)
     is_supervisor = models.BooleanField(_("thesis supervisor"), default=False)

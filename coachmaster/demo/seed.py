@@ -37,6 +37,7 @@ from competencies.services import derive_version
 from curriculum.models import CurriculumVersion
 
 from .assessments import ensure_assessments
+from .reports import ensure_reports
 from .student_work import ensure_student_work
 from .theses import ensure_theses
 
@@ -390,6 +391,7 @@ def seed_demo() -> None:
     ensure_student_work()
     ensure_assessments()
     ensure_theses()
+    ensure_reports()
 
 
 def _ensure_cohort_structure(cohorts: dict[str, Cohort]) -> None:
