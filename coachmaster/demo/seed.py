@@ -360,7 +360,9 @@ def _ensure_versions() -> dict[str, CurriculumVersion]:
 
 
 @transaction.atomic
-def seed_demo() -> None:
+def seed_demo(*, reports: bool = True) -> None:
+    """The demo programme; ``reports=False`` leaves out the reports the demo asks for (the
+    browser tests, which seed it for every test, don't need them made each time)."""
     password_hash = make_password(DEMO_PASSWORD)
     versions = _ensure_versions()
     cohorts = {}
@@ -391,7 +393,8 @@ def seed_demo() -> None:
     ensure_student_work()
     ensure_assessments()
     ensure_theses()
-    ensure_reports()
+    if reports:
+        ensure_reports()
 
 
 def _ensure_cohort_structure(cohorts: dict[str, Cohort]) -> None:

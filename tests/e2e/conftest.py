@@ -51,7 +51,7 @@ def demo(transactional_db, settings, private_media):
 
     Its evidence files go to a temporary private storage, not to the real ``MEDIA_ROOT``."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    seed_demo()
+    seed_demo(reports=False)
     # Setting up the demo mails examiners and lecturers; tests count only their own mails
     # (``seed_demo`` the command keeps them out of the outbox the same way).
     mail.outbox.clear()
