@@ -13,6 +13,7 @@ import hashlib
 import logging
 import os
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -154,6 +155,17 @@ def run_job(job_id: int) -> None:
                     "Ask the programme administration to raise the limit."
                 )
                 % {"pages": error.pages, "cap": error.cap},
+            )
+        return
+    except SoftTimeLimitExceeded:
+        with translation.override(job.language):
+            _fail(
+                job,
+                _(
+                    "Making the report took longer than the %(seconds)s seconds allowed. "
+                    "Ask the programme administration to look into it."
+                )
+                % {"seconds": settings.CELERY_TASK_SOFT_TIME_LIMIT},
             )
         return
     except TRANSIENT:

@@ -224,6 +224,20 @@ def test_a_document_over_the_page_cap_fails_with_a_clear_message(
     assert "error has been logged" not in job.error
 
 
+def test_a_runaway_document_stopped_by_the_time_limit_fails_with_a_clear_message(
+    fake_documents, enrolment, student, ask, settings
+):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    fake_documents.raises = SoftTimeLimitExceeded()
+
+    job = ask(enrolment, student)
+
+    assert job.status == Status.FAILED
+    assert str(settings.CELERY_TASK_SOFT_TIME_LIMIT) in job.error
+    assert "error has been logged" not in job.error
+
+
 def test_an_unchanged_report_reuses_the_job_and_adds_the_requester(
     fake_documents, enrolment, student, teaching, ask
 ):
