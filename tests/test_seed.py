@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import authenticate
-from django.core.files.storage import storages
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Max, Min, Sum
@@ -45,6 +44,7 @@ from competencies.models import (
 from competencies.services.portfolio import completeness_problems
 from competencies.snapshots import files_of, hash_data, hash_stored_file
 from curriculum.models import CurriculumVersion
+from tests.private_files import private_files_in
 from thesis.models import (
     EthicsReview,
     EthicsReviewerAppointment,
@@ -62,21 +62,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(scope="module", autouse=True)
 def private_media(tmp_path_factory):
-    """Evidence files and snapshot copies go to a temporary folder, as in
-    ``tests/competencies/evidence_helpers.py``: the file field resolved its storage when the
-    model was imported, so that instance is pointed there as well as ``storages["private"]``.
-    One folder for the module, so that files seeded once for a class stay readable."""
-    location = tmp_path_factory.mktemp("private")
-    targets = {id(s): s for s in (Evidence._meta.get_field("file").storage, storages["private"])}
-    with pytest.MonkeyPatch.context() as patch:
-        for storage in targets.values():
-            patch.setattr(storage, "_location", str(location))
-            for cached in ("base_location", "location"):
-                storage.__dict__.pop(cached, None)
+    """Evidence files, snapshot copies, thesis versions and reports go to a temporary folder
+    (``tests/private_files.py``); one folder for the module, so that files seeded once for a
+    class stay readable."""
+    with (
+        pytest.MonkeyPatch.context() as patch,
+        private_files_in(tmp_path_factory.mktemp("private"), patch) as location,
+    ):
         yield location
-    for storage in targets.values():
-        for cached in ("base_location", "location"):
-            storage.__dict__.pop(cached, None)
 
 
 def _snapshot():

@@ -20,13 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from coachmaster.i18n import Translated
 from cohorts.models import Assignment, Enrolment, SupervisorAssignment
+from competencies.models.evidence import private_storage
 from curriculum.models import CurriculumVersion
-
-
-def private_storage():
-    from django.core.files.storage import storages
-
-    return storages["private"]
 
 
 def version_upload_to(instance: MilestoneVersion, filename: str) -> str:

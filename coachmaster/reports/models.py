@@ -15,12 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Cohort, Enrolment
 from competencies.models import PortfolioSnapshot
-
-
-def private_storage():
-    from django.core.files.storage import storages
-
-    return storages["private"]
+from competencies.models.evidence import private_storage
 
 
 def report_upload_to(instance: ReportJob, filename: str) -> str:

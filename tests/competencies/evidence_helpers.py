@@ -11,7 +11,6 @@ import io
 import zipfile
 
 import pytest
-from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cohorts.models import LecturerAssignment, SupervisorAssignment
@@ -24,6 +23,7 @@ from competencies.models import (
 )
 from competencies.services.evidence import Claim, save_evidence
 from competencies.uploads import check_upload
+from tests.private_files import private_files_in
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = (
@@ -53,15 +53,8 @@ def private_media_fixture(tmp_path, monkeypatch):
     """The private storage writes into a temporary directory for the test."""
     location = tmp_path / "private"
     location.mkdir()
-    targets = {id(s): s for s in (Evidence._meta.get_field("file").storage, storages["private"])}
-    for storage in targets.values():
-        monkeypatch.setattr(storage, "_location", str(location))
-        for cached in ("base_location", "location"):
-            storage.__dict__.pop(cached, None)
-    yield location
-    for storage in targets.values():
-        for cached in ("base_location", "location"):
-            storage.__dict__.pop(cached, None)
+    with private_files_in(location, monkeypatch):
+        yield location
 
 
 @pytest.fixture(name="enrolment")

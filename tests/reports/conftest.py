@@ -11,15 +11,14 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.core.files.storage import storages
 from pypdf import PdfReader
 
-from coachmaster.reports.models import ReportJob
 from competencies.models import Evidence, Verdict
 from competencies.services import portfolio as portfolio_services
 from competencies.services import reconciliation
 from tests.competencies.assessment_helpers import judge, levels_of, two_examiners
 from tests.competencies.portfolio_helpers import complete, start
+from tests.private_files import private_files_in
 
 FILE_CONTENT = b"%PDF-1.7\nverslag van een coachgesprek\n%%EOF\n"
 EVIDENCE_URL = "https://example.org/verslag?x=1"
@@ -27,24 +26,11 @@ EVIDENCE_URL = "https://example.org/verslag?x=1"
 
 @pytest.fixture(autouse=True)
 def private_media(tmp_path, monkeypatch):
-    """Every private storage instance (ReportJob files, storages["private"], evidence files)
-    writes into one temporary directory for the test."""
+    """Report files, evidence files and snapshot copies go to a temporary private storage."""
     location = tmp_path / "private"
     location.mkdir()
-    candidates = (
-        ReportJob._meta.get_field("file").storage,
-        storages["private"],
-        Evidence._meta.get_field("file").storage,
-    )
-    targets = {id(storage): storage for storage in candidates}
-    for storage in targets.values():
-        monkeypatch.setattr(storage, "_location", str(location))
-        for cached in ("base_location", "location"):
-            storage.__dict__.pop(cached, None)
-    yield location
-    for storage in targets.values():
-        for cached in ("base_location", "location"):
-            storage.__dict__.pop(cached, None)
+    with private_files_in(location, monkeypatch):
+        yield location
 
 
 @pytest.fixture

@@ -1,30 +1,19 @@
 """Fixtures shared by the thesis tests."""
 
 import pytest
-from django.core.files.storage import storages
 
-from thesis.models import MilestoneVersion
+from tests.private_files import private_files_in
 
 from .helpers import make_project
 
 
 @pytest.fixture(autouse=True)
 def private_storage(tmp_path, monkeypatch):
-    """Uploaded versions (and evidence copies) go to a temporary private storage. The file
-    field resolved its storage when the model was imported, so that instance is pointed there
-    as well as ``storages["private"]``."""
+    """Uploaded versions (and evidence copies) go to a temporary private storage."""
     location = tmp_path / "private"
     location.mkdir()
-    field_storage = MilestoneVersion._meta.get_field("file").storage
-    targets = {id(s): s for s in (field_storage, storages["private"])}
-    for storage in targets.values():
-        monkeypatch.setattr(storage, "_location", str(location))
-        for cached in ("base_location", "location"):
-            storage.__dict__.pop(cached, None)
-    yield location
-    for storage in targets.values():
-        for cached in ("base_location", "location"):
-            storage.__dict__.pop(cached, None)
+    with private_files_in(location, monkeypatch):
+        yield location
 
 
 @pytest.fixture

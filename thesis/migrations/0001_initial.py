@@ -6,6 +6,7 @@ import django.utils.timezone
 import thesis.models
 import uuid
 from django.conf import settings
+import competencies.models.evidence
 from django.db import migrations, models
 
 
@@ -124,7 +125,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public id')),
                 ('number', models.PositiveSmallIntegerField(verbose_name='version')),
-                ('file', models.FileField(max_length=255, storage=thesis.models.private_storage, upload_to=thesis.models.version_upload_to, verbose_name='file')),
+                ('file', models.FileField(max_length=255, storage=competencies.models.evidence.private_storage, upload_to=thesis.models.version_upload_to, verbose_name='file')),
                 ('original_name', models.CharField(max_length=200, verbose_name='file name')),
                 ('content_type', models.CharField(max_length=100, verbose_name='file type')),
                 ('size', models.PositiveBigIntegerField(verbose_name='size in bytes')),

@@ -4,6 +4,7 @@ import coachmaster.reports.models
 import django.db.models.deletion
 import uuid
 from django.conf import settings
+import competencies.models.evidence
 from django.db import migrations, models
 
 
@@ -29,7 +30,7 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Being made'), ('done', 'Ready'), ('failed', 'Failed')], default='queued', max_length=8, verbose_name='status')),
                 ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='progress (%)')),
                 ('progress_text', models.CharField(blank=True, max_length=120, verbose_name='progress')),
-                ('file', models.FileField(blank=True, max_length=255, storage=coachmaster.reports.models.private_storage, upload_to=coachmaster.reports.models.report_upload_to, verbose_name='file')),
+                ('file', models.FileField(blank=True, max_length=255, storage=competencies.models.evidence.private_storage, upload_to=coachmaster.reports.models.report_upload_to, verbose_name='file')),
                 ('filename', models.CharField(blank=True, max_length=200, verbose_name='file name')),
                 ('sha256', models.CharField(blank=True, max_length=64, verbose_name='content hash')),
                 ('size', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='size in bytes')),
