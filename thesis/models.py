@@ -594,6 +594,27 @@ class EthicsReviewQuerySet(models.QuerySet):
     def for_board(self) -> EthicsReviewQuerySet:
         return self.filter(route=EthicsReview.Route.ETHICS_REVIEWER)
 
+    def waiting_for(self, user) -> EthicsReviewQuerySet:
+        """Submitted reviews this person may decide (``services.may_decide_ethics``, as one
+        query): low-risk reviews of their supervisees, and, when they are a programme ethics
+        reviewer, higher-risk reviews of anyone but themselves and their supervisees."""
+        supervised = ThesisProject.objects.supervised_by(user)
+        appointed = models.Exists(
+            EthicsReviewerAppointment.objects.current().filter(reviewer=user)
+        )
+        return (
+            self.waiting()
+            .alias(reviewer_appointed=appointed)
+            .filter(
+                models.Q(route=EthicsReview.Route.SUPERVISOR, project__in=supervised)
+                | (
+                    models.Q(route=EthicsReview.Route.ETHICS_REVIEWER, reviewer_appointed=True)
+                    & ~models.Q(project__enrolment__student=user)
+                    & ~models.Q(project__in=supervised)
+                )
+            )
+        )
+
 
 class EthicsReview(models.Model):
     """One round of the ethics and informed-consent review of a project's research design.

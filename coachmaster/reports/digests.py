@@ -10,7 +10,7 @@ Sections by role (a person with several roles gets one mail with several section
 - supervisors: their current supervisees' overdue milestones, the ones due in the next
   two weeks, and handed-in versions waiting for their feedback;
 - supervisors and programme ethics reviewers: ethics reviews waiting for their decision
-  (the same rule as ``thesis.summary.ethics_waiting_for``);
+  (``EthicsReview.objects.waiting_for``);
 - lecturers (anyone who examines): portfolios to assess and results to reconcile, and open
   feedback questions asked of them;
 - everyone: their own deadlines: thesis milestones and portfolios (students), and open
@@ -35,7 +35,6 @@ from competencies.models import Approval, Assessment, Examiner, FeedbackThread, 
 from curriculum.models import ReviewMoment
 from thesis.models import (
     EthicsReview,
-    EthicsReviewerAppointment,
     MeetingAction,
     Milestone,
     MilestoneKind,
@@ -162,21 +161,9 @@ def _supervision(digest: Digest) -> None:
 
 
 def _ethics(digest: Digest) -> None:
-    """One query: low-risk reviews of supervisees, and higher-risk ones for programme ethics
-    reviewers (never their own), as in ``thesis.summary.ethics_waiting_for``."""
-    user = digest.user
-    appointed = models.Exists(EthicsReviewerAppointment.objects.current().filter(reviewer=user))
-    condition = models.Q(
-        route=EthicsReview.Route.SUPERVISOR,
-        project__in=ThesisProject.objects.supervised_by(user),
-    ) | (
-        models.Q(route=EthicsReview.Route.ETHICS_REVIEWER, reviewer_appointed=True)
-        & ~models.Q(project__enrolment__student=user)
-    )
+    """One query: the reviews waiting for this person's decision."""
     reviews = (
-        EthicsReview.objects.waiting()
-        .alias(reviewer_appointed=appointed)
-        .filter(condition)
+        EthicsReview.objects.waiting_for(digest.user)
         .select_related("project__enrolment__student")
         .order_by("submitted_at", "pk")
     )

@@ -195,7 +195,7 @@ def test_the_supervisor_decides_a_low_risk_review(client, supervisor, project):
     assert review.status == Status.APPROVED
     assert review.decided_by == supervisor
     content = get(client, supervisor, url("ethics", review.uuid)).content.decode()
-    assert supervisor.get_full_name() in content
+    assert escape(supervisor.get_full_name()) in content
 
 
 def test_asking_for_changes_without_explanation_is_refused(client, supervisor, project):

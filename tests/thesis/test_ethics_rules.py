@@ -231,3 +231,20 @@ def test_revise_ethics_asks_a_reason_and_an_approved_round(project, supervisor):
     new = services.revise_ethics(review=approved, reason="Andere methode.", by=student)
     assert new.number == 2
     assert new.reason_for_round == "Andere methode."
+
+
+def test_a_supervisor_who_is_an_ethics_reviewer_is_not_asked_about_a_supervisees_review(
+    project, supervisor, programme_admin
+):
+    """The queue, the dashboard count and the digest share ``waiting_for``; it follows who
+    may decide (``may_decide_ethics``): not one's own supervisee's higher-risk review."""
+    from thesis.models import EthicsReview
+    from thesis.summary import ethics_waiting_for
+
+    from .helpers import HIGHER_RISK, submit_ethics
+
+    services.appoint_ethics_reviewer(user=supervisor, by=programme_admin)
+    review = submit_ethics(project, HIGHER_RISK)
+    assert not services.may_decide_ethics(supervisor, review)
+    assert not EthicsReview.objects.waiting_for(supervisor).exists()
+    assert ethics_waiting_for(supervisor) == 0

@@ -6,6 +6,7 @@ import uuid
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 from django.utils.translation import gettext
 
 from tests.factories import EnrolmentFactory, SupervisorFactory
@@ -86,8 +87,8 @@ def test_admin_sees_every_hosted_project(client, programme_admin, host, project,
     assert response.status_code == 200
     content = response.content.decode()
     assert host.name in content
-    assert project.enrolment.student.get_full_name() in content
-    assert student2.get_full_name() in content
+    assert escape(project.enrolment.student.get_full_name()) in content
+    assert escape(student2.get_full_name()) in content
     (listed,) = response.context["page"].object_list
     assert listed.project_count == 2
 
@@ -103,8 +104,8 @@ def test_supervisor_sees_names_of_own_supervisees_only(
         response = client.get(url)
         assert response.status_code == 200
         content = response.content.decode()
-        assert project.enrolment.student.get_full_name() in content
-        assert student2.get_full_name() not in content
+        assert escape(project.enrolment.student.get_full_name()) in content
+        assert escape(student2.get_full_name()) not in content
         assert other.working_title not in content
     response = client.get(reverse("thesis:hosts"))
     assert response.context["page"].object_list[0].project_count == 2

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 from django.utils.translation import gettext
 
 from cohorts.models import Enrolment
@@ -163,7 +164,7 @@ def test_student_sees_where_the_research_stands(client, project, student, superv
     assert response.status_code == 200
     page = response.content.decode()
     assert project.working_title in page
-    assert supervisor.get_full_name() in page
+    assert escape(supervisor.get_full_name()) in page
     assert "Zorggroep Oost" in page  # the real name for the student
     assert response.context["due_next"].kind == MilestoneKind.PROPOSAL
     assert len(response.context["milestones"]) == len(MilestoneKind.values)
@@ -213,7 +214,7 @@ def test_second_reader_sees_the_project_without_working_papers(
     page = response.content.decode()
     assert "Zorggroep Oost" not in page
     assert host.display_name in page
-    assert reader.get_full_name() in page
+    assert escape(reader.get_full_name()) in page
     assert reverse("thesis:meetings", args=[project.uuid]) not in page
     assert reverse("thesis:project_edit", args=[project.uuid]) not in page
     review = project.ethics_reviews.current().get()

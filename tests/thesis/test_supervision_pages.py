@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 from django.utils.translation import gettext
 
 from cohorts.models import SupervisorAssignment
@@ -90,8 +91,8 @@ def test_supervisor_sees_only_own_supervisees_in_the_matrix(client, cohort, supe
     response = get(client, supervisor, "thesis:supervision")
     assert response.status_code == 200
     content = response.content.decode()
-    assert project.enrolment.student.sort_name in content
-    assert theirs.enrolment.student.sort_name not in content
+    assert escape(project.enrolment.student.sort_name) in content
+    assert escape(theirs.enrolment.student.sort_name) not in content
     assert theirs.working_title not in content
     assert [row.project for row in response.context["rows"]] == [project]
 
@@ -149,7 +150,7 @@ def test_supervisee_without_project_is_shown(client, cohort, supervisor):
     (row,) = response.context["rows"]
     assert row.project is None
     content = response.content.decode()
-    assert enrolment.student.sort_name in content
+    assert escape(enrolment.student.sort_name) in content
     with translation.override("nl"):
         assert gettext("No project yet") in content
 
@@ -213,7 +214,7 @@ def test_second_reader_sees_the_theses_they_read(client, project, programme_admi
     content = response.content.decode()
     assert project.working_title in content
     assert other.working_title not in content
-    assert supervisor.get_full_name() in content
+    assert escape(supervisor.get_full_name()) in content
     assert reverse("thesis:project", args=[project.uuid]) in content
     draft = milestone(project, MilestoneKind.DRAFT)
     assert reverse("thesis:milestone", args=[draft.uuid]) in content

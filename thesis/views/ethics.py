@@ -12,7 +12,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,7 +28,7 @@ from .. import services
 from ..access import STUDENT, SUPERVISOR, get_ethics_review_for, is_admin
 from ..access import is_ethics_reviewer as _is_ethics_reviewer
 from ..forms.ethics import AppointForm, ChecklistForm, DecisionForm, ReferForm, ReviseForm
-from ..models import EthicsReview, EthicsReviewerAppointment, RiskClass, ThesisProject
+from ..models import EthicsReview, EthicsReviewerAppointment, RiskClass
 
 ETHICS_REVIEWER = "ethics_reviewer"
 Status, Route = EthicsReview.Status, EthicsReview.Route
@@ -286,14 +285,7 @@ def ethics_queue(request: HttpRequest) -> HttpResponse:
         "project__enrolment__student", "project__enrolment__cohort"
     )
     if not admin:
-        scope = Q(pk__in=[])
-        if reviewer:
-            scope |= Q(route=Route.ETHICS_REVIEWER) & ~Q(project__enrolment__student=user)
-        if supervisor:
-            scope |= Q(
-                route=Route.SUPERVISOR, project__in=ThesisProject.objects.supervised_by(user)
-            )
-        reviews = reviews.filter(scope)
+        reviews = reviews.filter(pk__in=EthicsReview.objects.waiting_for(user).values("pk"))
     today = timezone.localdate()
     rows = list(reviews.order_by("submitted_at", "pk"))
     for review in rows:
