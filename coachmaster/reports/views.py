@@ -13,12 +13,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
 
 from cohorts.models import Cohort, Enrolment
 from competencies.models import Portfolio
+from competencies.uploads import file_response
 
 from . import services
 from .access import get_job_for
@@ -58,8 +60,6 @@ def request_report(request: HttpRequest, kind: str, subject_uuid) -> HttpRespons
 
 
 def job_url(job: ReportJob) -> str:
-    from django.urls import reverse
-
     return reverse("reports:job", args=[job.uuid])
 
 
@@ -79,8 +79,6 @@ def job(request: HttpRequest, job_uuid) -> HttpResponse:
 @require_safe
 @login_required
 def download(request: HttpRequest, job_uuid) -> HttpResponse:
-    from competencies.uploads import file_response
-
     report = get_job_for(request.user, job_uuid)
     if report.status != ReportJob.Status.DONE or not report.file:
         raise Http404
