@@ -42,17 +42,27 @@ INSTALLED_APPS = [
     "template_partials",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.usersessions",
+    "csp",
+    "pgtrigger",
+    "pghistory",
     "coachmaster.accounts",
     "curriculum",
     "cohorts",
     "competencies",
     "thesis",
     "coachmaster.reports",
+    "coachmaster.privacy",
+    "coachmaster.audit",
     "coachmaster.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -64,6 +74,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "coachmaster.accounts.middleware.HtmxLoginRedirectMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "coachmaster.accounts.middleware.SessionLifetimeMiddleware",
+    "coachmaster.accounts.middleware.StaffMFARequiredMiddleware",
 ]
 
 ROOT_URLCONF = "coachmaster.urls"
@@ -93,6 +106,8 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # The audit trail is written by PostgreSQL triggers; this middleware tells them who acted.
+    MIDDLEWARE.append("pghistory.middleware.HistoryMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery -----------------------------------------------------------------------
@@ -193,6 +208,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# --- Accounts: MFA, session lifetime, SURFconext (owned by the accounts work) --------------
+# --- end of accounts section ---
+
+# --- Content Security Policy, private file serving, upload policy ----------------------------
+# --- end of headers and files section ---
+
 # --- E-mail -------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -266,6 +287,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(day_of_week=DIGEST_DAY_OF_WEEK, hour=DIGEST_HOUR, minute=0),
     },
 }
+
+# --- Privacy: retention, export, erasure ----------------------------------------------------
+# --- end of privacy section ---
+
+# --- Reliability: broker visibility, backups --------------------------------------------------
+# --- end of reliability section ---
 
 # --- Logging ------------------------------------------------------------------------------
 LOGGING = {

@@ -25,6 +25,8 @@ urlpatterns = [
     path("", include("competencies.urls")),
     path("", include("thesis.urls")),
     path("", include("coachmaster.reports.urls")),
+    path("", include("coachmaster.privacy.urls")),
+    path("", include("coachmaster.audit.urls")),
     path("", include("coachmaster.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -53,3 +53,23 @@ class HtmxLoginRedirectMiddleware:
         ):
             return HttpResponseClientRedirect(response.url)
         return response
+
+
+class SessionLifetimeMiddleware:
+    """Idle timeout and absolute session lifetime (being built: passes everything through)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+
+class StaffMFARequiredMiddleware:
+    """Staff without MFA are sent to set it up first (being built: passes everything through)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
