@@ -23,6 +23,9 @@ help:
 	@echo "make lint     ruff check, ruff format --check, djLint on templates, makemigrations --check"
 	@echo "make worker   Celery worker and beat against REDIS_URL"
 	@echo "make messages extract translatable text into locale/ and compile it"
+	@echo "make backup   database (pg_dump -Fc) and media files into BACKUP_DIR (default var/backups)"
+	@echo "make restore  BACKUP=dir [RESTORE_DATABASE_URL=url] [RESTORE_MEDIA_ROOT=dir] [FORCE=1]:"
+	@echo "               restore into a fresh database (newest backup by default) and check it"
 	@echo "make bench-pdf  PDF benchmark (portfolio vs text-only floor, memory, batch scaling):"
 	@echo "               writes bench/results/pdf.json"
 
@@ -65,6 +68,9 @@ messages: $(VENV)/.dev-installed
 	$(MANAGE) compilemessages --locale nl --verbosity 0
 
 # --- the demo -------------------------------------------------------------------------------
+# Staff accounts must set up MFA before anything else; the demo's shared staff logins skip that
+# unless MFA_REQUIRED_FOR_STAFF is set (staff can still set MFA up under "My account").
+demo serve: export MFA_REQUIRED_FOR_STAFF ?= false
 demo: $(VENV)/.base-installed check-pango compilemessages
 	mkdir -p var
 	$(MANAGE) migrate --no-input --verbosity 0
@@ -75,6 +81,8 @@ demo: $(VENV)/.base-installed check-pango compilemessages
 serve:
 	@echo
 	@echo "CoachMaster is served on http://127.0.0.1:$(PORT)/"
+	@if [ "$$MFA_REQUIRED_FOR_STAFF" = "false" ]; then \
+		echo "MFA for staff: not required in this demo (MFA_REQUIRED_FOR_STAFF=false)"; fi
 	@if [ -n "$$DATABASE_URL" ]; then echo "Database: PostgreSQL (DATABASE_URL)"; \
 		else echo "Database: SQLite in var/ (set DATABASE_URL for PostgreSQL)"; fi
 	@if [ -n "$$REDIS_URL" ]; then \
@@ -91,6 +99,16 @@ serve:
 worker: $(VENV)/.base-installed
 	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL (for example redis://127.0.0.1:6379/0)."; exit 1; }
 	$(VENV)/bin/celery -A coachmaster worker --beat --loglevel=info --schedule var/celerybeat-schedule
+
+# --- backups (docs/reliability.md) ----------------------------------------------------------
+.PHONY: backup restore
+backup: $(VENV)/.base-installed
+	$(MANAGE) backup
+
+restore: $(VENV)/.base-installed
+	$(MANAGE) restore $(BACKUP) \
+		$(if $(RESTORE_DATABASE_URL),--database-url '$(RESTORE_DATABASE_URL)') \
+		$(if $(RESTORE_MEDIA_ROOT),--media-root '$(RESTORE_MEDIA_ROOT)') $(if $(FORCE),--force)
 
 # --- quality --------------------------------------------------------------------------------
 test: $(VENV)/.dev-installed check-pango compilemessages

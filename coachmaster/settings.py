@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "coachmaster.privacy",
     "coachmaster.audit",
     "coachmaster.demo",
+    "coachmaster.ops",
 ]
 
 MIDDLEWARE = [
@@ -77,6 +78,7 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "coachmaster.accounts.middleware.SessionLifetimeMiddleware",
     "coachmaster.accounts.middleware.StaffMFARequiredMiddleware",
+    "coachmaster.accounts.middleware.PrivatePagesNotStoredMiddleware",
 ]
 
 ROOT_URLCONF = "coachmaster.urls"
@@ -108,16 +110,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # The audit trail is written by PostgreSQL triggers; this middleware tells them who acted.
     MIDDLEWARE.append("pghistory.middleware.HistoryMiddleware")
+# The audit triggers belong to the audit app, not to the apps whose tables they watch: they are
+# (re)installed after every ``migrate`` instead of living in those apps' migrations.
+PGTRIGGER_MIGRATIONS = False
+PGTRIGGER_INSTALL_ON_MIGRATE = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery -----------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# How long a request waits for Redis (connecting, or for an answer) before it counts as down.
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=1.0)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # While Redis is unreachable, pages use a per-process memory cache
+            # (coachmaster/cache.py).
+            "BACKEND": "coachmaster.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="coachmaster"),
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+            },
         }
     }
 else:
@@ -177,6 +191,8 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PREVENT_ENUMERATION = True
+# Tell people by e-mail when their password, e-mail address or second factor changes.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[CoachMaster] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 ACCOUNT_RATE_LIMITS = {
@@ -188,7 +204,13 @@ ACCOUNT_RATE_LIMITS = {
 }
 
 # --- Sessions and security ------------------------------------------------------------------
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
+# A session ends after SESSION_IDLE_TIMEOUT seconds without a request and, however busy,
+# SESSION_ABSOLUTE_LIFETIME seconds after logging in (SessionLifetimeMiddleware in
+# coachmaster/accounts/middleware.py); the cookie lives no longer than that.
+# 30 minutes idle and 12 hours in all: what OWASP ASVS level 2 asks (3.3.2).
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_ABSOLUTE_LIFETIME = env.int("SESSION_ABSOLUTE_LIFETIME", default=60 * 60 * 12)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_SSL_REDIRECT = env.bool(
@@ -198,9 +220,13 @@ SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=SITE_URL.start
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # Load balancers and the compose health check call /health/ over plain http inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+# HSTS for a year once the site is https. "preload" only matters after someone submits the
+# domain at hstspreload.org, which takes registrable domains only (not coachmaster.uni.nl).
+SECURE_HSTS_SECONDS = env.int(
+    "SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365 if SITE_URL.startswith("https") else 0
+)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=SECURE_HSTS_SECONDS > 0)
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
 )
@@ -209,9 +235,114 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # --- Accounts: MFA, session lifetime, SURFconext (owned by the accounts work) --------------
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = "CoachMaster"
+MFA_ADAPTER = "coachmaster.accounts.mfa.MFAAdapter"  # stores authenticator secrets encrypted
+# Browsers only offer security keys over https; plain http is for development on localhost.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool(
+    "MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=not SITE_URL.startswith("https")
+)
+# Lecturers, supervisors and administrators must set up an authenticator app or security key
+# before they can use anything else (accounts.middleware.StaffMFARequiredMiddleware).
+MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=True)
+# allauth would write the session row on every request; SessionLifetimeMiddleware records the
+# last activity at most once a minute instead.
+USERSESSIONS_TRACK_ACTIVITY = False
 # --- end of accounts section ---
 
+# --- SURFconext (OpenID Connect through allauth) -------------------------------------------
+# Off unless SURFCONEXT_ISSUER is set (e.g. https://connect.surfconext.nl): then allauth's
+# OpenID Connect provider gets one app, "surfconext", found through the issuer's discovery
+# document. Who may log in and which account they get: cohorts/surfconext.py.
+SURFCONEXT_ISSUER = env.str("SURFCONEXT_ISSUER", default="").rstrip("/")
+SURFCONEXT_CLIENT_ID = env.str("SURFCONEXT_CLIENT_ID", default="")
+SURFCONEXT_CLIENT_SECRET = env.str("SURFCONEXT_CLIENT_SECRET", default="")
+# Only student numbers issued by this organisation (its schacHomeOrganization, e.g.
+# "hanze.nl") are read; empty means SURFconext student numbers are ignored altogether.
+SURFCONEXT_HOME_ORGANIZATION = env.str("SURFCONEXT_HOME_ORGANIZATION", default="").lower()
+SURFCONEXT_APP_SETTINGS = {
+    # SURFconext releases affiliation and personal unique codes by its attribute release
+    # policy (set in the SP Dashboard), not by scope: the standard scopes are all we ask.
+    "scope": ["openid", "profile", "email"],
+    "fetch_userinfo": True,
+    "oauth_pkce_enabled": True,
+    # Institutions vouch for the address; it is still never used to log in by itself.
+    "verified_email": True,
+    "email_authentication": False,
+}
+SOCIALACCOUNT_ADAPTER = "cohorts.surfconext.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "APPS": (
+            [
+                {
+                    "provider_id": "surfconext",
+                    "name": "SURFconext",
+                    "client_id": SURFCONEXT_CLIENT_ID,
+                    "secret": SURFCONEXT_CLIENT_SECRET,
+                    "settings": {**SURFCONEXT_APP_SETTINGS, "server_url": SURFCONEXT_ISSUER},
+                }
+            ]
+            if SURFCONEXT_ISSUER
+            else []
+        ),
+    }
+}
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+# Nobody is signed up through SURFconext: it only opens accounts the programme made.
+SOCIALACCOUNT_AUTO_SIGNUP = False
+# The institution has checked who this is; a second e-mail round trip adds nothing.
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env.int("SURFCONEXT_TIMEOUT", default=5)
+# An unreachable or misbehaving SURFconext ends on a clear page instead of a server error.
+MIDDLEWARE.append("cohorts.surfconext.ProviderErrorMiddleware")
+# --- end of SURFconext section ---
+
 # --- Content Security Policy, private file serving, upload policy ----------------------------
+# Everything from this site only, and no inline script, style or event handler anywhere: htmx
+# is told not to evaluate code or inject styles (the htmx-config meta tag in base.html).
+# Forms post here only, except the SURFconext login, whose POST redirects to the issuer.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"]
+        + (
+            ["/".join(SURFCONEXT_ISSUER.split("/")[:3])]
+            if SURFCONEXT_ISSUER.startswith("https://")
+            else []
+        ),
+        "frame-ancestors": ["'none'"],
+    }
+}
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No script reads cookies: htmx gets the CSRF token from the page (hx-headers on <body>).
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_HTTPONLY = True
+
+# Private files (evidence, thesis versions, reports) are sent by Django in development; behind
+# nginx set this to the internal location that serves MEDIA_ROOT/private (docs/nginx.md), e.g.
+# "/_private/", and Django only answers with an X-Accel-Redirect header.
+PRIVATE_FILES_X_ACCEL_REDIRECT = env.str("PRIVATE_FILES_X_ACCEL_REDIRECT", default="")
+
+# Every upload, ZIP-based documents (docx, xlsx, pptx, odt) included (coachmaster/uploads.py):
+# the most parts, unpacked megabytes and unpacked-to-packed ratio a document may have.
+UPLOAD_ARCHIVE_MAX_ENTRIES = env.int("UPLOAD_ARCHIVE_MAX_ENTRIES", default=5000)
+UPLOAD_ARCHIVE_MAX_UNCOMPRESSED_MB = env.int("UPLOAD_ARCHIVE_MAX_UNCOMPRESSED_MB", default=200)
+UPLOAD_ARCHIVE_MAX_RATIO = env.int("UPLOAD_ARCHIVE_MAX_RATIO", default=200)
+# ClamAV: "tcp://host:3310" or a unix socket path; empty means uploads are not scanned. When
+# set, an upload that cannot be scanned (clamd down, timeout) is refused, not waved through.
+CLAMD_ADDRESS = env.str("CLAMD_ADDRESS", default="")
+CLAMD_TIMEOUT = env.float("CLAMD_TIMEOUT", default=30.0)
 # --- end of headers and files section ---
 
 # --- E-mail -------------------------------------------------------------------------------
@@ -289,9 +420,52 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Privacy: retention, export, erasure ----------------------------------------------------
+# Shown on the privacy and accessibility statements as the address for questions and requests.
+PRIVACY_CONTACT_EMAIL = env.str("PRIVACY_CONTACT_EMAIL", default="privacy@example.org")
+# Processors (hosting, e-mail delivery) named on the privacy statement, comma-separated.
+PRIVACY_PROCESSORS = env.list("PRIVACY_PROCESSORS", default=[])
+# The daily retention run (Celery beat), local time: anonymise or delete what has expired.
+RETENTION_HOUR = env.int("RETENTION_HOUR", default=3)
+CELERY_BEAT_SCHEDULE["privacy-retention"] = {
+    "task": "privacy.apply_retention",
+    "schedule": crontab(hour=RETENTION_HOUR, minute=30),
+}
 # --- end of privacy section ---
 
 # --- Reliability: broker visibility, backups --------------------------------------------------
+# What happens when Redis, a worker or PostgreSQL fails, and how long recovery takes:
+# docs/reliability.md.
+# Redis gives a task that was delivered but never acknowledged (acks_late: a worker killed as a
+# whole) to another worker after this many seconds. It must stay above the task time limit and
+# the longest retry countdown (60 s), or a long task would be handed out twice while it runs.
+CELERY_VISIBILITY_TIMEOUT = env.int(
+    "CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 300
+)
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_SOCKET_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # Look for abandoned messages every few seconds (kombu's default scans every 100 s).
+    "unacked_restore_interval": max(1, min(10, CELERY_VISIBILITY_TIMEOUT // 4)),
+    "unacked_restore_throttle": 1,
+    "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+    # Above kombu's 1 s BRPOP wait; without a timeout a half-open connection hangs forever.
+    "socket_timeout": 10,
+    "socket_keepalive": True,
+}
+# No result backend (job state lives in our rows), so no result-side visibility options apply.
+# A worker that loses Redis finishes the tasks it runs; a message that comes back afterwards
+# finds its job done and does nothing (the tasks are idempotent).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+# A worker waits for Redis as long as it takes (Celery's default gives up after 100 tries).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# Report requests made while Redis was down wait in the database; this sends them.
+CELERY_BEAT_SCHEDULE["send-waiting-reports"] = {
+    "task": "reports.send_waiting",
+    "schedule": 60.0,
+}
+# `make backup` writes here: a timestamped folder with the database dump, the media files and
+# a manifest.
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(VAR_DIR / "backups")))
 # --- end of reliability section ---
 
 # --- Logging ------------------------------------------------------------------------------

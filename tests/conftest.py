@@ -80,6 +80,12 @@ def _dutch_by_default(settings):
     settings.LANGUAGE_CODE = "nl"
 
 
+@pytest.fixture(autouse=True)
+def _staff_mfa_not_required(settings):
+    """Tests force-log staff in without a second factor; tests/accounts/test_mfa.py turns it on."""
+    settings.MFA_REQUIRED_FOR_STAFF = False
+
+
 @pytest.fixture
 def password():
     return PASSWORD

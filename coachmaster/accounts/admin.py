@@ -3,8 +3,9 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .mfa import strong_authenticator_exists
 from .models import ROLE_FIELDS, Role, User
-from .services import create_account
+from .services import create_account, deactivate_account
 from .tasks import send_invitation_email
 
 
@@ -36,12 +37,14 @@ class UserAdmin(admin.ModelAdmin):
         "role_list",
         "preferred_language",
         "is_active",
+        "has_mfa",
+        "suggested_role",
         "last_login",
     ]
-    list_filter = [*ROLE_FIELDS.values(), "is_active", "preferred_language"]
+    list_filter = [*ROLE_FIELDS.values(), "suggested_role", "is_active", "preferred_language"]
     search_fields = ["email", "given_name", "family_name"]
     ordering = ["family_name", "given_name"]
-    readonly_fields = ["email", "last_login", "date_joined"]
+    readonly_fields = ["email", "suggested_role", "last_login", "date_joined"]
     fieldsets = [
         (
             None,
@@ -55,10 +58,10 @@ class UserAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        (_("Roles"), {"fields": [*ROLE_FIELDS.values(), "is_active"]}),
+        (_("Roles"), {"fields": [*ROLE_FIELDS.values(), "suggested_role", "is_active"]}),
         (_("History"), {"fields": ["last_login", "date_joined"]}),
     ]
-    actions = ["invite"]
+    actions = ["invite", "disable_and_sign_out"]
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
@@ -74,12 +77,32 @@ class UserAdmin(admin.ModelAdmin):
             fieldsets.append((_("Technical"), {"fields": ["is_superuser"]}))
         return fieldsets
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(has_mfa=strong_authenticator_exists())
+
     def get_readonly_fields(self, request, obj=None):
-        return [] if obj is None else self.readonly_fields
+        if obj is None:
+            return []
+        if obj.pk == request.user.pk:
+            # Disabling yourself would end the very session making the change.
+            return [*self.readonly_fields, "is_active"]
+        return self.readonly_fields
 
     def save_model(self, request, obj, form, change):
         if change:
             super().save_model(request, obj, form, change)
+            if "is_active" in form.changed_data and not obj.is_active:
+                ended = deactivate_account(user=obj, by=request.user)
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(name)s can no longer log in; %(count)d session was ended.",
+                        "%(name)s can no longer log in; %(count)d sessions were ended.",
+                        ended,
+                    )
+                    % {"name": obj, "count": ended},
+                    messages.SUCCESS,
+                )
             return
         data = form.cleaned_data
         created = create_account(
@@ -101,6 +124,32 @@ class UserAdmin(admin.ModelAdmin):
     @admin.display(description=_("roles"))
     def role_list(self, obj: User) -> str:
         return ", ".join(str(Role(role).label) for role in obj.roles)
+
+    @admin.display(description=_("two-factor"), boolean=True, ordering="has_mfa")
+    def has_mfa(self, obj: User) -> bool:
+        return obj.has_mfa
+
+    @admin.action(description=_("Disable and sign out"), permissions=["change"])
+    def disable_and_sign_out(self, request, queryset):
+        people = list(queryset.exclude(pk=request.user.pk))
+        if len(people) < queryset.count():
+            self.message_user(
+                request,
+                _("You cannot disable your own account; it was left as it is."),
+                messages.WARNING,
+            )
+        for person in people:
+            deactivate_account(user=person, by=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d person was disabled and signed out everywhere.",
+                "%(count)d people were disabled and signed out everywhere.",
+                len(people),
+            )
+            % {"count": len(people)},
+            messages.SUCCESS,
+        )
 
     @admin.action(description=_("Send an invitation to set a password"))
     def invite(self, request, queryset):

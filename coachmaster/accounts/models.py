@@ -20,6 +20,16 @@ class Role(models.TextChoices):
     PROGRAMME_ADMIN = "programme_admin", _("Programme administrator")
 
 
+class SuggestedRole(models.TextChoices):
+    """What the institution says someone is (SURFconext's eduPersonAffiliation).
+
+    A hint for the programme administration, never a right: roles are granted by hand.
+    """
+
+    STUDENT = "student", _("Student")
+    STAFF = "staff", _("Staff member")
+
+
 # Each role is a boolean column so lists of staff can be filtered and indexed cheaply.
 ROLE_FIELDS: dict[str, str] = {
     Role.STUDENT: "is_student",
@@ -105,6 +115,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("programme administrator"),
         default=False,
         help_text=_("Manages the programme and may use the administration screens."),
+    )
+    suggested_role = models.CharField(
+        _("role suggested by SURFconext"),
+        max_length=16,
+        choices=SuggestedRole.choices,
+        blank=True,
+        help_text=_(
+            "From the institution's affiliation at the last SURFconext login. Only a "
+            "suggestion: it grants nothing."
+        ),
     )
     is_active = models.BooleanField(
         _("active"),

@@ -1,18 +1,22 @@
-"""Writes that concern accounts: creating people and inviting them to set a password."""
+"""Writes that concern accounts: creating people, inviting them, disabling them."""
 
 from __future__ import annotations
 
 import logging
+from importlib import import_module
 
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
+from allauth.usersessions.models import UserSession
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from .models import ROLE_FIELDS, User
 
@@ -87,3 +91,52 @@ def send_invitation(*, user: User) -> None:
         settings.DEFAULT_FROM_EMAIL,
         [user.email],
     )
+
+
+# Session engines whose sessions live in django_session, where a person's sessions can be found
+# even when allauth did not record them (sessions from before usersessions, test logins).
+DATABASE_SESSION_ENGINES = frozenset(
+    {"django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"}
+)
+
+
+def _session_keys_of(user: User) -> set[str]:
+    keys = set(UserSession.objects.filter(user_id=user.pk).values_list("session_key", flat=True))
+    if settings.SESSION_ENGINE in DATABASE_SESSION_ENGINES:
+        # Session data is encoded, so each live session is decoded to see whose it is; this runs
+        # only when someone is disabled, never on a page view.
+        user_id = str(user.pk)
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+            if session.get_decoded().get(SESSION_KEY) == user_id:
+                keys.add(session.session_key)
+    return keys
+
+
+def end_all_sessions(*, user: User) -> int:
+    """Sign the person out everywhere: every session of theirs is deleted. Returns how many."""
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    keys = _session_keys_of(user)
+    for key in keys:
+        store_class().delete(key)
+    UserSession.objects.filter(user_id=user.pk).delete()
+    return len(keys)
+
+
+@transaction.atomic
+def deactivate_account(*, user: User, by: User | None) -> int:
+    """Disable the account and end all its sessions; returns the number of sessions ended.
+
+    Disabling alone would already refuse the next request of an open session (Django's backend
+    rejects inactive people), but ending the sessions makes it immediate and visible.
+    """
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    ended = end_all_sessions(user=user)
+    logger.info(
+        "account %s deactivated by %s, %d sessions ended",
+        user.uuid,
+        by.uuid if by else "-",
+        ended,
+    )
+    return ended

@@ -60,7 +60,11 @@ def preferences(request: HttpRequest) -> HttpResponse:
         translation.activate(form.instance.preferred_language)
         messages.success(request, _("Your preferences have been saved."))
         return redirect("preferences")
-    return render(request, "accounts/preferences.html", {"form": form})
+    return render(
+        request,
+        "accounts/preferences.html",
+        {"form": form, "surfconext_enabled": bool(settings.SURFCONEXT_ISSUER)},
+    )
 
 
 @require_POST

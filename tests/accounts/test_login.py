@@ -1,3 +1,4 @@
+import logging
 import re
 
 import pytest
@@ -164,3 +165,13 @@ def test_login_page_offers_one_reset_link_and_a_labelled_remember_box(client):
     html = client.get(reverse("account_login")).content.decode()
     assert html.count(reverse("account_reset_password")) == 1
     assert '<label for="id_remember"><input type="checkbox" name="remember"' in html
+
+
+def test_logins_and_failed_attempts_are_logged_without_secrets(client, student, password, caplog):
+    caplog.set_level(logging.INFO, logger="coachmaster.security")
+    client.post(reverse("account_login"), {"login": student.email, "password": "wrong-guess"})
+    client.post(reverse("account_login"), {"login": student.email, "password": password})
+    lines = [record.getMessage() for record in caplog.records]
+    assert any(line.startswith("login failed account=") for line in lines)
+    assert any(line.startswith(f"login user={student.uuid}") for line in lines)
+    assert not any("wrong-guess" in line or student.email in line for line in lines)
