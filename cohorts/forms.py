@@ -6,8 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coachmaster.accounts.models import User
+from coachmaster.uploads import check_upload
 from curriculum.models import CurriculumVersion
 
+from .importing import MAX_BYTES
 from .models import Cohort, Enrolment, Group, ImportProfile, IntervisionMethod, IntervisionSession
 
 
@@ -330,6 +332,11 @@ class ImportUploadForm(forms.Form):
         empty_label=_("From the file's cohort column"),
         help_text=_("For rows without a cohort of their own."),
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        check_upload(upload, allowed={"csv", "xlsx"}, max_bytes=MAX_BYTES)
+        return upload
 
 
 class ImportMappingForm(forms.Form):

@@ -20,6 +20,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from coachmaster.accounts.access import role_required
 from coachmaster.accounts.models import Role
 from coachmaster.messages import error_messages
+from coachmaster.uploads import content_disposition
 
 from . import exports, importing, services
 from .access import (
@@ -242,7 +243,7 @@ def cohort_export(request: HttpRequest, cohort_uuid, file_format: str) -> HttpRe
             exports.to_xlsx(headers, rows, title=cohort.name),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
+    response["Content-Disposition"] = content_disposition(f"{filename}.{file_format}")
     return response
 
 

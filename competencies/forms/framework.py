@@ -3,11 +3,14 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coachmaster.uploads import check_upload
+from curriculum.locking import VersionedFormMixin
+
 from ..interchange import MAX_UPLOAD_BYTES
 from ..models import Competency, CompetencyFramework, ProficiencyLevel, Profile
 
 
-class CompetencyForm(forms.ModelForm):
+class CompetencyForm(VersionedFormMixin, forms.ModelForm):
     """A competency with its indicators: one textarea per level and language, a line each."""
 
     class Meta:
@@ -98,7 +101,7 @@ class CompetencyForm(forms.ModelForm):
         return data
 
 
-class LevelForm(forms.ModelForm):
+class LevelForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = ProficiencyLevel
         fields = ["name_nl", "name_en", "description_nl", "description_en"]
@@ -108,7 +111,7 @@ class LevelForm(forms.ModelForm):
         }
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Profile
         fields = [
@@ -205,4 +208,5 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(_("Choose a .json or .csv file."))
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 2 MB."))
+        check_upload(upload, allowed={"json", "csv"}, max_bytes=MAX_UPLOAD_BYTES)
         return upload

@@ -19,8 +19,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from coachmaster.accounts.access import role_required
 from coachmaster.accounts.models import Role
 from coachmaster.messages import error_messages
+from coachmaster.uploads import content_disposition
 from curriculum.access import get_module_for, get_review_moment_for, get_version_for
 from curriculum.forms import VersionNameForm
+from curriculum.locking import EditConflict
 from curriculum.models import CurriculumVersion, Discipline, Module, Programme
 from curriculum.views import refuse_locked
 
@@ -165,16 +167,24 @@ def _competency_form(request, framework, competency) -> HttpResponse:
     if refused := refuse_locked(request, version):
         return refused
     form = CompetencyForm(request.POST or None, instance=competency, framework=framework)
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.save_competency(
-                competency=form.save(commit=False), indicators=form.indicators, by=request.user
+                competency=form.save(commit=False),
+                indicators=form.indicators,
+                by=request.user,
+                version=form.opened_version,
             )
+        except EditConflict as error:
+            form.show_conflict(error, type(competency).objects.get(pk=competency.pk))
+            status = 409
         except ValidationError as error:
             error_messages(request, error)
             return redirect("curriculum:version", version.uuid)
-        messages.success(request, _("“%(name)s” is saved.") % {"name": saved})
-        return redirect("competencies:framework", framework.uuid)
+        else:
+            messages.success(request, _("“%(name)s” is saved.") % {"name": saved})
+            return redirect("competencies:framework", framework.uuid)
     context = {
         "framework": framework,
         "version": version,
@@ -185,7 +195,7 @@ def _competency_form(request, framework, competency) -> HttpResponse:
         if competency
         else "",
     }
-    return _render_form(request, context, status=400 if form.errors else 200)
+    return _render_form(request, context, status=status)
 
 
 @require_POST
@@ -226,9 +236,9 @@ def profile_create(request: HttpRequest, framework_uuid) -> HttpResponse:
     framework = get_framework_for(request.user, framework_uuid)
     profile = Profile(framework=framework, position=framework.profiles.count())
 
-    def save(*, profile, by):
+    def save(*, profile, by, version):
         return services.save_profile(
-            profile=profile, builds_on=form.cleaned_data["builds_on"], by=by
+            profile=profile, builds_on=form.cleaned_data["builds_on"], by=by, version=version
         )
 
     form = ProfileForm(request.POST or None, instance=profile)
@@ -241,9 +251,9 @@ def profile_edit(request: HttpRequest, framework_uuid, code: str) -> HttpRespons
     framework = get_framework_for(request.user, framework_uuid)
     profile = get_object_or_404(framework.profiles, code=code)
 
-    def save(*, profile, by):
+    def save(*, profile, by, version):
         return services.save_profile(
-            profile=profile, builds_on=form.cleaned_data["builds_on"], by=by
+            profile=profile, builds_on=form.cleaned_data["builds_on"], by=by, version=version
         )
 
     form = ProfileForm(request.POST or None, instance=profile)
@@ -256,17 +266,24 @@ def _simple_edit(request, framework, form, obj, save, keyword: str) -> HttpRespo
         return refused
     if isinstance(form, type):
         form = form(request.POST or None, instance=obj)
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         try:
-            save(**{keyword: form.save(commit=False)}, by=request.user)
+            save(
+                **{keyword: form.save(commit=False)}, by=request.user, version=form.opened_version
+            )
+        except EditConflict as error:
+            form.show_conflict(error, type(obj).objects.get(pk=obj.pk))
+            status = 409
         except ValidationError as error:
             error_messages(request, error)
             return redirect("curriculum:version", version.uuid)
-        messages.success(request, _("“%(name)s” is saved.") % {"name": obj})
-        return redirect("competencies:framework", framework.uuid)
+        else:
+            messages.success(request, _("“%(name)s” is saved.") % {"name": obj})
+            return redirect("competencies:framework", framework.uuid)
     title = str(obj) if obj.pk else _("New %(kind)s") % {"kind": obj._meta.verbose_name}
     context = {"framework": framework, "version": version, "form": form, "title": title}
-    return _render_form(request, context, status=400 if form.errors else 200)
+    return _render_form(request, context, status=status)
 
 
 # --- mapping between framework versions -----------------------------------------------------
@@ -348,7 +365,7 @@ def export(request: HttpRequest, framework_uuid, file_format: str) -> HttpRespon
         response = HttpResponse(
             interchange.to_json(data), content_type="application/json; charset=utf-8"
         )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
+    response["Content-Disposition"] = content_disposition(f"{filename}.{file_format}")
     return response
 
 

@@ -29,6 +29,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from coachmaster.accounts.access import role_required
 from coachmaster.accounts.models import Role
 from coachmaster.messages import error_messages
+from coachmaster.uploads import content_disposition
 from cohorts.exports import to_csv
 
 from ..access import get_assessment_for
@@ -506,7 +507,7 @@ def assessment_export(request: HttpRequest, assessment_uuid) -> HttpResponse:
         f"assessment-{portfolio.enrolment.student_number}-{portfolio.review_moment.code}"
         f"-{assessment.snapshot.number}.csv"
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename)
     return response
 
 

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import reswap, retarget
 
+from coachmaster.uploads import content_disposition
 from cohorts.exports import to_csv, to_xlsx
 from cohorts.models import Attendance, Enrolment
 
@@ -599,7 +600,7 @@ def hours_export(request: HttpRequest, file_format: str, enrolment_uuid=None) ->
             to_xlsx(headers, table, title=_("Client coaching log")),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
+    response["Content-Disposition"] = content_disposition(f"{filename}.{file_format}")
     return response
 
 

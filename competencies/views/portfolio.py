@@ -13,9 +13,8 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import storages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -41,6 +40,7 @@ from ..services import portfolio as services
 from ..services import reconciliation
 from ..services.feedback import threads_about_portfolio
 from ..snapshots import files_of, hash_data, hash_stored_file, present
+from ..uploads import file_response
 
 logger = logging.getLogger(__name__)
 
@@ -458,7 +458,6 @@ def snapshot_file(request: HttpRequest, snapshot_uuid, sha256: str) -> HttpRespo
     frozen = files_of(snapshot.data).get(sha256)
     if frozen is None:
         raise Http404
-    storage = storages["private"]
     try:
         actual, _size = hash_stored_file(frozen["storage_name"])
     except OSError:
@@ -476,15 +475,11 @@ def snapshot_file(request: HttpRequest, snapshot_uuid, sha256: str) -> HttpRespo
             % {"name": frozen["original_name"]},
         )
         return redirect("competencies:portfolio_snapshot", snapshot.uuid)
-    response = FileResponse(
-        storage.open(frozen["storage_name"], "rb"),
-        as_attachment=True,
+    return file_response(
+        name=frozen["storage_name"],
         filename=frozen["original_name"],
         content_type=frozen["content_type"],
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 urlpatterns = [
