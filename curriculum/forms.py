@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .locking import VersionedFormMixin
 from .models import CurriculumVersion, Discipline, Module, Period, ReviewMoment
 
 
@@ -67,7 +68,7 @@ class PeriodForm(forms.ModelForm):
         self.fields["year"].empty_label = None
 
 
-class ModuleForm(forms.ModelForm):
+class ModuleForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Module
         fields = [

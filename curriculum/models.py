@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from coachmaster.i18n import Translated
 
+from .locking import version_field
+
 # Dutch rule of thumb: one European credit is 28 hours of study load.
 HOURS_PER_EC = 28
 
@@ -276,6 +278,8 @@ class Module(models.Model):
     title = Translated("title")
     description = Translated("description")
     learning_outcomes_text = Translated("learning_outcomes")
+
+    version = version_field()
 
     class Meta:
         verbose_name = _("module")

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from .locking import save_edit
 from .models import CurriculumVersion, CurriculumYear, Module, Period, Programme, ReviewMoment
 
 
@@ -85,11 +86,13 @@ def delete_period(*, period: Period, by) -> None:
 
 
 @transaction.atomic
-def save_module(*, module: Module, disciplines, by) -> Module:
-    """Saves a new or changed module (its period decides the version)."""
+def save_module(*, module: Module, disciplines, by, version: int | None = None) -> Module:
+    """Saves a new or changed module (its period decides the version). ``version``: the edit
+    version the administrator's form was opened with; another administrator's save since
+    raises ``EditConflict`` and nothing is written."""
     ensure_editable(module.period.year.version)
     module.full_clean()
-    module.save()
+    save_edit(module, version=version)
     module.disciplines.set(disciplines)
     return module
 

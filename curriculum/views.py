@@ -23,6 +23,7 @@ from coachmaster.messages import error_messages
 from . import services
 from .access import get_module_for, get_period_for, get_review_moment_for, get_version_for
 from .forms import ModuleForm, PeriodForm, ReviewMomentForm, VersionSettingsForm
+from .locking import EditConflict
 from .models import CurriculumVersion, Period, Programme
 
 ADMIN = Role.PROGRAMME_ADMIN
@@ -154,6 +155,10 @@ def _edit(request, version, form, title, obj, delete_url, save) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             saved = save(form)
+        except EditConflict as error:
+            form.show_conflict(error, type(obj)._default_manager.get(pk=obj.pk))
+            context = _form_context(version, form, title, obj, delete_url)
+            return render(request, "curriculum/form.html", context, status=409)
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 form._update_errors(error)
@@ -201,7 +206,10 @@ def module_edit(request: HttpRequest, module_uuid) -> HttpResponse:
     def save(form):
         changed = form.save(commit=False)
         return services.save_module(
-            module=changed, disciplines=form.cleaned_data["disciplines"], by=request.user
+            module=changed,
+            disciplines=form.cleaned_data["disciplines"],
+            by=request.user,
+            version=form.opened_version,
         )
 
     title = _("Module %(code)s") % {"code": module.code}

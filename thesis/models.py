@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from coachmaster.i18n import Translated
 from cohorts.models import Assignment, Enrolment, SupervisorAssignment
 from competencies.models.evidence import private_storage
+from curriculum.locking import version_field
 from curriculum.models import CurriculumVersion
 
 
@@ -295,6 +296,8 @@ class ThesisProject(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ThesisProjectQuerySet.as_manager()
+
+    version = version_field()
 
     class Meta:
         verbose_name = _("thesis project")
@@ -717,6 +720,8 @@ class SupervisionMeeting(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    version = version_field()
 
     class Meta:
         verbose_name = _("supervision meeting")

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from cohorts.models import Enrolment
 from competencies.uploads import CheckedFile
+from curriculum.locking import save_edit, save_if_unchanged
 
 from . import ethics, tasks
 from .access import ADMIN, STUDENT, SUPERVISOR, capacities, is_admin, is_ethics_reviewer
@@ -172,9 +173,13 @@ PROJECT_FIELDS = ("working_title", *DESIGN_FIELDS, "host_organisation", "host_re
 
 
 @transaction.atomic
-def update_project(*, project: ThesisProject, by, **values) -> ThesisProject:
+def update_project(
+    *, project: ThesisProject, by, version: int | None = None, **values
+) -> ThesisProject:
     """Saves the project's description. Changing the research design (question, approach or
-    design) after the ethics review was approved starts a new review round."""
+    design) after the ethics review was approved starts a new review round. ``version``: the
+    edit version the form was opened with; when someone else saved the project since,
+    ``EditConflict`` is raised and nothing is written."""
     held = capacities(by, project)
     if not held & {STUDENT, SUPERVISOR, ADMIN}:
         raise PermissionDenied
@@ -186,7 +191,7 @@ def update_project(*, project: ThesisProject, by, **values) -> ThesisProject:
         raise ValidationError(_("Give your thesis a working title."))
     for name, value in values.items():
         setattr(locked, name, value.strip() if isinstance(value, str) else value)
-    locked.save()
+    save_edit(locked, version=version)
     approved = locked.ethics_reviews.filter(status=EthicsReview.Status.APPROVED).first()
     if approved and approved.design_fingerprint != locked.design_fingerprint:
         _new_ethics_round(
@@ -194,7 +199,7 @@ def update_project(*, project: ThesisProject, by, **values) -> ThesisProject:
             reason=_("The research design changed after the ethics review was approved."),
             by=by,
         )
-    for name in values:
+    for name in (*values, "version"):
         setattr(project, name, getattr(locked, name))
     return locked
 
@@ -788,12 +793,22 @@ def log_meeting(
 
 @transaction.atomic
 def update_meeting(
-    *, meeting: SupervisionMeeting, date: datetime.date, notes: str, by
+    *,
+    meeting: SupervisionMeeting,
+    date: datetime.date,
+    notes: str,
+    by,
+    version: int | None = None,
 ) -> SupervisionMeeting:
+    """``version``: the edit version the form was opened with; when the other party saved the
+    meeting since, ``EditConflict`` is raised and nothing is written."""
     _require(capacities(by, meeting.project), SUPERVISOR, STUDENT)
     _check_meeting_date(date)
     meeting.date, meeting.notes = date, notes.strip()
-    meeting.save(update_fields=["date", "notes", "updated_at"])
+    if version is None:
+        meeting.save(update_fields=["date", "notes", "updated_at"])
+    else:
+        save_if_unchanged(meeting, version=version, fields=["date", "notes"])
     return meeting
 
 

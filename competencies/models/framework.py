@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from coachmaster.i18n import Translated
+from curriculum.locking import version_field
 from curriculum.models import CurriculumVersion, Module, ReviewMoment
 
 
@@ -79,6 +80,8 @@ class ProficiencyLevel(models.Model):
     name = Translated("name")
     description = Translated("description")
 
+    version = version_field()
+
     class Meta:
         verbose_name = _("proficiency level")
         verbose_name_plural = _("proficiency levels")
@@ -111,6 +114,8 @@ class Profile(models.Model):
 
     name = Translated("name")
     description = Translated("description")
+
+    version = version_field()
 
     class Meta:
         verbose_name = _("profile")
@@ -154,6 +159,8 @@ class Competency(models.Model):
     description = Translated("description")
 
     objects = CompetencyQuerySet.as_manager()
+
+    version = version_field()
 
     class Meta:
         verbose_name = _("competency")

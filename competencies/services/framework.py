@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from curriculum.locking import save_edit
 from curriculum.models import CurriculumVersion, Module, Programme, ReviewMoment
 from curriculum.services import copy_curriculum, create_version, ensure_editable
 
@@ -137,12 +138,19 @@ def _framework_editable(framework: CompetencyFramework) -> None:
 
 
 @transaction.atomic
-def save_competency(*, competency: Competency, indicators: dict[int, list[tuple[str, str]]], by):
-    """Saves a competency and replaces its indicators: ``{level rank: [(dutch, english), …]}``."""
+def save_competency(
+    *,
+    competency: Competency,
+    indicators: dict[int, list[tuple[str, str]]],
+    by,
+    version: int | None = None,
+):
+    """Saves a competency and replaces its indicators: ``{level rank: [(dutch, english), …]}``.
+    ``version``: the edit version the form was opened with (``curriculum.locking``)."""
     framework = competency.framework
     _framework_editable(framework)
     competency.full_clean()
-    competency.save()
+    save_edit(competency, version=version)
     levels = {level.rank: level for level in framework.levels.all()}
     if unknown := set(indicators) - set(levels):
         raise ValidationError(
@@ -166,18 +174,18 @@ def delete_competency(*, competency: Competency, by) -> None:
 
 
 @transaction.atomic
-def save_level(*, level: ProficiencyLevel, by) -> ProficiencyLevel:
+def save_level(*, level: ProficiencyLevel, by, version: int | None = None) -> ProficiencyLevel:
     _framework_editable(level.framework)
     level.full_clean()
-    level.save()
+    save_edit(level, version=version)
     return level
 
 
 @transaction.atomic
-def save_profile(*, profile: Profile, builds_on, by) -> Profile:
+def save_profile(*, profile: Profile, builds_on, by, version: int | None = None) -> Profile:
     _framework_editable(profile.framework)
     profile.full_clean()
-    profile.save()
+    save_edit(profile, version=version)
     profile.builds_on.set(builds_on)
     return profile
 

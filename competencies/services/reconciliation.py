@@ -7,7 +7,8 @@ Rules in one place:
 - ``discrepancies``: which differences between the examiners need talking about (a level
   spread of ``ASSESSMENT_DISCREPANCY_LEVELS`` or more, different verdicts, different grades).
 - A proposal carries the ``revision`` the examiner's form was rendered from; a stale one is
-  refused (two examiners editing at once: the second is told, nothing is lost).
+  refused (two examiners editing at once: the second is told, nothing is lost), with the
+  conditional update of ``curriculum.locking``.
 - ``release_result`` needs every examiner's approval of the current revision; a "not yet"
   makes the portfolio a draft again for the next round, a pass or fail makes it assessed.
 - ``correct_result`` keeps the portfolio's state in line with the corrected verdict when no
@@ -33,6 +34,8 @@ from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from curriculum.locking import CONFLICT, save_if_unchanged
+
 from .. import tasks
 from ..grades import passes
 from ..models import (
@@ -52,7 +55,7 @@ from ..models import (
 )
 from .assessment import examiner_of, is_admin, lock, record
 
-STALE = "stale"
+STALE = CONFLICT
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -278,14 +281,6 @@ def propose_result(
     locked = lock(assessment)
     examiner = _require_submitted_examiner(by, locked)
     _require_reconciling(locked)
-    if revision != locked.revision:
-        raise ValidationError(
-            _(
-                "Another examiner changed the proposal while you were editing; here is the "
-                "current one. Check it, and propose again if you still want a change."
-            ),
-            code=STALE,
-        )
     competencies = assessed_competencies(locked)
     framework_id = locked.portfolio.review_moment.version.framework.pk
     errors = _check_levels(competencies, levels, framework_id)
@@ -302,6 +297,30 @@ def propose_result(
     if errors:
         raise ValidationError(errors)
 
+    now = timezone.now()
+    locked.final_verdict = verdict
+    locked.final_grade = grade
+    locked.joint_explanation = explanation
+    locked.resubmission_deadline = resubmission_deadline
+    locked.revised_at, locked.revised_by = now, by
+    # The proposal is the assessment's editable part and ``revision`` its edit version.
+    save_if_unchanged(
+        locked,
+        version=revision,
+        counter="revision",
+        fields=[
+            "final_verdict",
+            "final_grade",
+            "joint_explanation",
+            "resubmission_deadline",
+            "revised_at",
+            "revised_by",
+        ],
+        message=_(
+            "Another examiner changed the proposal while you were editing; here is the "
+            "current one. Check it, and propose again if you still want a change."
+        ),
+    )
     wanted = {competency.pk: levels[competency.pk] for competency in competencies}
     FinalLevel.objects.filter(assessment=locked).exclude(competency_id__in=wanted).delete()
     existing = {
@@ -314,25 +333,6 @@ def propose_result(
         elif final.level_id != level.pk:
             final.level = level
             final.save(update_fields=["level"])
-
-    now = timezone.now()
-    locked.revision += 1
-    locked.final_verdict = verdict
-    locked.final_grade = grade
-    locked.joint_explanation = explanation
-    locked.resubmission_deadline = resubmission_deadline
-    locked.revised_at, locked.revised_by = now, by
-    locked.save(
-        update_fields=[
-            "revision",
-            "final_verdict",
-            "final_grade",
-            "joint_explanation",
-            "resubmission_deadline",
-            "revised_at",
-            "revised_by",
-        ]
-    )
     Approval.objects.create(assessment=locked, examiner=examiner, revision=locked.revision, at=now)
     record(
         locked,

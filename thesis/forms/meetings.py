@@ -7,6 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from curriculum.locking import VersionedFormMixin
+
 from ..services import ActionInput
 
 ACTION_ROWS = 3
@@ -27,6 +29,11 @@ class MeetingForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("date", timezone.localdate())
         super().__init__(*args, **kwargs)
+
+
+class MeetingEditForm(VersionedFormMixin, MeetingForm):
+    """A logged meeting changed by the student or the supervisor: either may edit the notes,
+    so the form carries the version it was opened with (``curriculum.locking``)."""
 
 
 class ActionForm(forms.Form):

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from competencies.uploads import allowed_extensions, check_upload
+from curriculum.locking import VersionedFormMixin
 
 from ..models import HostOrganisation, ResearchApproach, ThesisProject, VersionReview
 from ..services import PROJECT_FIELDS
@@ -42,7 +43,7 @@ class StartProjectForm(forms.Form):
     )
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(VersionedFormMixin, forms.ModelForm):
     """The project's description; saved through ``services.update_project``."""
 
     class Meta:
@@ -62,7 +63,9 @@ class ProjectForm(forms.ModelForm):
 
     def values(self) -> dict:
         """The cleaned values, as keyword arguments for ``services.update_project``."""
-        return {name: self.cleaned_data[name] for name in PROJECT_FIELDS}
+        return {name: self.cleaned_data[name] for name in PROJECT_FIELDS} | {
+            "version": self.opened_version
+        }
 
 
 class UploadForm(forms.Form):

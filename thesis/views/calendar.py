@@ -8,7 +8,7 @@ An unknown, revoked or replaced token, or the token of an inactive account, give
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -67,6 +67,9 @@ def calendar_revoke(request: HttpRequest) -> HttpResponse:
     return redirect("thesis:calendar")
 
 
+# Calendar apps fetch the feed without a session; its secret token is the access check, so
+# the staff MFA requirement (a session concern) doesn't apply either.
+@login_not_required
 @require_safe
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """The iCalendar feed of the person whose secret ``token`` this is."""

@@ -19,10 +19,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cohorts.models import SupervisorAssignment
+from curriculum.locking import EditConflict
 
 from .. import services
 from ..access import READER, STUDENT, SUPERVISOR, get_action_for, get_meeting_for, get_project_for
-from ..forms.meetings import ActionForm, MeetingForm, action_forms
+from ..forms.meetings import ActionForm, MeetingEditForm, MeetingForm, action_forms
 from ..models import MeetingAction, SupervisionMeeting, ThesisProject
 
 WRITERS = {STUDENT, SUPERVISOR}
@@ -134,13 +135,15 @@ def _meeting_page(
     meeting: SupervisionMeeting,
     held: frozenset[str],
     *,
-    form: MeetingForm | None = None,
+    form: MeetingEditForm | None = None,
     action_form: ActionForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     can_write = bool(held & WRITERS)
     if can_write:
-        form = form or MeetingForm(initial={"date": meeting.date, "notes": meeting.notes})
+        form = form or MeetingEditForm(
+            initial={"date": meeting.date, "notes": meeting.notes, "version": meeting.version}
+        )
         action_form = action_form or ActionForm(owners=_owners(meeting.project))
     return render(
         request,
@@ -165,7 +168,8 @@ def meeting(request: HttpRequest, meeting_uuid) -> HttpResponse:
         return _meeting_page(request, meeting, held)
     if not held & WRITERS:
         raise PermissionDenied
-    form = MeetingForm(request.POST)
+    form = MeetingEditForm(request.POST)
+    status = 400
     if form.is_valid():
         try:
             services.update_meeting(
@@ -173,14 +177,18 @@ def meeting(request: HttpRequest, meeting_uuid) -> HttpResponse:
                 date=form.cleaned_data["date"],
                 notes=form.cleaned_data["notes"],
                 by=request.user,
+                version=form.opened_version,
             )
+        except EditConflict as error:
+            form.show_conflict(error, SupervisionMeeting.objects.get(pk=meeting.pk))
+            status = 409
         except ValidationError as error:
             for message in error.messages:
                 form.add_error(None, message)
         else:
             messages.success(request, _("The meeting is saved."))
             return redirect("thesis:meeting", meeting.uuid)
-    return _meeting_page(request, meeting, held, form=form, status=400)
+    return _meeting_page(request, meeting, held, form=form, status=status)
 
 
 @require_POST

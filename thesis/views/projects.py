@@ -27,6 +27,7 @@ from coachmaster.messages import error_messages
 from cohorts.models import Enrolment, SupervisorAssignment
 from competencies.models import Assessment
 from competencies.uploads import file_response
+from curriculum.locking import EditConflict
 
 from .. import services
 from ..access import (
@@ -243,9 +244,13 @@ def project_edit(request: HttpRequest, project_uuid) -> HttpResponse:
         raise Http404
     current_review = project.ethics_reviews.current().first()
     form = ProjectForm(request.POST or None, instance=project)
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         try:
             services.update_project(project=project, by=request.user, **form.values())
+        except EditConflict as error:
+            form.show_conflict(error, ThesisProject.objects.get(pk=project.pk))
+            status = 409
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -271,7 +276,7 @@ def project_edit(request: HttpRequest, project_uuid) -> HttpResponse:
                 current_review and current_review.status == EthicsReview.Status.APPROVED
             ),
         },
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
 
 
