@@ -419,7 +419,7 @@ def test_no_environment_gives_the_embedded_development_setup():
 def test_database_and_redis_urls_switch_to_postgresql_redis_and_a_real_worker():
     settings = show_settings({"DATABASE_URL": FAKE_DATABASE_URL, "REDIS_URL": FAKE_REDIS_URL})
     assert settings["engine"] == "django.db.backends.postgresql"
-    assert settings["cache_backend"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings["cache_backend"] == "coachmaster.cache.TolerantRedisCache"
     assert settings["cache_location"] == FAKE_REDIS_URL
     assert settings["broker"] == FAKE_REDIS_URL
     assert settings["eager"] is False

@@ -34,7 +34,7 @@ class ReportJobQuerySet(models.QuerySet):
         return self.filter(requesters=user)
 
     def live(self) -> ReportJobQuerySet:
-        """Queued, running or done: what a new request with the same data reuses."""
+        """Waiting, queued, running or done: what a new request with the same data reuses."""
         return self.exclude(status=ReportJob.Status.FAILED)
 
 
@@ -46,6 +46,9 @@ class ReportJob(models.Model):
         COHORT_PORTFOLIOS = "cohort_portfolios", _("Portfolios of a cohort (ZIP)")
 
     class Status(models.TextChoices):
+        # Kept in the database until the queue (Redis) has taken it: a request made while the
+        # queue is down is sent when it is back (``services.send_waiting``).
+        WAITING = "waiting", _("Waiting for the queue")
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Being made")
         DONE = "done", _("Ready")
@@ -94,7 +97,7 @@ class ReportJob(models.Model):
         help_text=_("Everyone who asked for this report (a second request reuses the job)."),
     )
     status = models.CharField(
-        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
+        _("status"), max_length=8, choices=Status.choices, default=Status.WAITING
     )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     progress_text = models.CharField(_("progress"), max_length=120, blank=True)
@@ -109,6 +112,7 @@ class ReportJob(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     worker_pid = models.PositiveIntegerField(_("worker process"), null=True, blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent to the queue at"), null=True, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     notified_at = models.DateTimeField(_("requester told at"), null=True, blank=True)

@@ -1,6 +1,9 @@
 """Asking for a report, and the work a worker does for it.
 
-A request creates or reuses a job and queues the task after commit. The task (``run_job``)
+A request creates or reuses a job and sends its task after commit. The job row is the outbox:
+it stays WAITING until the queue (Redis) has taken the message, so a request made while Redis is
+down, or a web process that dies between commit and send, loses nothing: ``send_waiting`` (Celery
+beat, every minute) and the job page send it later, exactly once. The task (``run_job``)
 locks the row, skips finished work, renders outside the lock (so the page can watch the
 progress), then locks again to store the file under the job's own name, overwriting any
 earlier attempt. Only transient errors (OS, database connection) are retried; anything else
@@ -12,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -23,6 +27,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from coachmaster.celery import BROKER_UNAVAILABLE
+from coachmaster.celery import app as celery_app
 
 from .documents import document
 from .models import ReportJob
@@ -45,8 +52,8 @@ def allowed(user, kind: str, subject) -> bool:
 
 
 def request_report(*, kind: str, subject, by, language: str | None = None) -> ReportJob:
-    """The job for this report: an existing one while its data is unchanged (queued, running
-    or done), else a new one whose task is queued after commit."""
+    """The job for this report: an existing one while its data is unchanged (waiting, queued,
+    running or done), else a new one whose task is sent after commit."""
     if kind not in SUBJECT_FIELD:
         raise ValidationError(_("There is no such report."))
     if not allowed(by, kind, subject):
@@ -76,21 +83,86 @@ def request_report(*, kind: str, subject, by, language: str | None = None) -> Re
     return job
 
 
+class QueueUnavailable(Exception):
+    """The broker (Redis) cannot be reached: the job keeps waiting in the database."""
+
+
 def queue(job: ReportJob) -> None:
+    """Sends the (waiting) job's task once the transaction that made it waiting commits."""
+    transaction.on_commit(lambda: send_if_possible(job_id=job.pk))
+
+
+def send(*, job_id: int) -> bool:
+    """Hands a waiting job to the queue; True when this call sent it. The row lock keeps two
+    senders (the beat task, a page poll) apart, and the job turns QUEUED only once the broker
+    has the message: one message per request. Raises ``QueueUnavailable``."""
     from .tasks import render_report
 
-    transaction.on_commit(lambda: render_report.delay(job.pk))
+    if celery_app.conf.task_always_eager:
+        # In-process (no Redis): no broker to fail; the task runs here, outside any lock.
+        if not ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.WAITING).update(
+            status=ReportJob.Status.QUEUED, sent_at=timezone.now()
+        ):
+            return False
+        render_report.delay(job_id)
+        return True
+    with transaction.atomic():
+        job = (
+            ReportJob.objects.select_for_update(skip_locked=True)
+            .filter(pk=job_id, status=ReportJob.Status.WAITING)
+            .first()
+        )
+        if job is None:
+            return False  # sent already, or being sent by someone else right now
+        try:
+            render_report.delay(job_id)
+        except BROKER_UNAVAILABLE as error:
+            logger.warning("report job %s waits for the queue: %s", job.uuid, error)
+            raise QueueUnavailable from error
+        job.status, job.sent_at = ReportJob.Status.QUEUED, timezone.now()
+        job.save(update_fields=["status", "sent_at"])
+    return True
+
+
+def send_if_possible(*, job_id: int) -> bool:
+    """``send``, or False while the queue is unavailable (the job keeps waiting)."""
+    try:
+        return send(job_id=job_id)
+    except QueueUnavailable:
+        return False
+
+
+def send_waiting() -> int:
+    """Sends every waiting job, oldest first; stops while the queue is unavailable. The
+    number this call sent.
+
+    A job queued longer ago than the broker's visibility timeout that no worker has started
+    lost its message (a Redis restarted without persistence): it waits again and is sent
+    again. Should the first message still turn up, it finds the job done and does nothing."""
+    cutoff = timezone.now() - timedelta(seconds=settings.CELERY_VISIBILITY_TIMEOUT)
+    lost = ReportJob.objects.filter(status=ReportJob.Status.QUEUED, sent_at__lt=cutoff)
+    for job in lost.only("uuid"):
+        logger.warning("report job %s was never started: sending it again", job.uuid)
+    lost.update(status=ReportJob.Status.WAITING)
+    sent = 0
+    waiting = ReportJob.objects.filter(status=ReportJob.Status.WAITING).order_by("created_at")
+    for job_id in waiting.values_list("pk", flat=True):
+        try:
+            sent += send(job_id=job_id)
+        except QueueUnavailable:
+            break
+    return sent
 
 
 @transaction.atomic
 def retry_job(*, job: ReportJob, by) -> ReportJob:
-    """A failed job is queued again (its data may have been fixed since)."""
+    """A failed job is sent to the queue again (its data may have been fixed since)."""
     if not allowed(by, job.kind, job.subject):
         raise PermissionDenied
     locked = ReportJob.objects.select_for_update().get(pk=job.pk)
     if locked.status != ReportJob.Status.FAILED:
         raise ValidationError(_("Only a failed report can be made again."))
-    locked.status, locked.progress, locked.progress_text, locked.error = "queued", 0, "", ""
+    locked.status, locked.progress, locked.progress_text, locked.error = "waiting", 0, "", ""
     locked.save(update_fields=["status", "progress", "progress_text", "error"])
     locked.requesters.add(by)
     queue(locked)

@@ -1,12 +1,19 @@
 """Report tasks: thin, one id each. Late acknowledgement and rejection on a lost worker come
-from the Celery settings, so a killed worker's job is delivered again and done once."""
+from the Celery settings, so a killed worker's job is delivered again and done once (a killed
+pool child at once, a whole worker after the broker's visibility timeout: docs/reliability.md)."""
 
-from celery import Task, shared_task
+from celery import shared_task
+
+from coachmaster.celery import BrokerTolerantTask
 
 from . import services
 
 
-class ReportTask(Task):
+class ReportTask(BrokerTolerantTask):
+    # Never rendered inside a web request: while the broker is down the job waits in the
+    # database (``services.send``) and is sent when the broker is back.
+    run_in_process_when_broker_down = False
+
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         """Retries used up (or an unexpected crash): the job says so instead of running on."""
         services.give_up(args[0] if args else kwargs.get("job_id"))
@@ -36,6 +43,13 @@ def render_report(self, job_id: int) -> None:
             services.give_up(job_id)
             return
         raise self.retry(exc=error, countdown=min(2**self.request.retries, 60)) from error
+
+
+@shared_task(name="reports.send_waiting")
+def send_waiting() -> int:
+    """Celery beat, every minute: sends the report jobs that were asked for while the queue
+    was unavailable."""
+    return services.send_waiting()
 
 
 # --- weekly digests (Celery beat: settings.CELERY_BEAT_SCHEDULE) -----------------------------

@@ -2,7 +2,8 @@
 the list of one's reports.
 
 The job page polls the job row (``hx-trigger="every 1s"``) and stops polling with
-``HttpResponseStopPolling`` once the job is done or failed.
+``HttpResponseStopPolling`` once the job is done or failed. A job asked for while the queue was
+unavailable says so, polls every few seconds, and each look at it tries to send it again.
 """
 
 from __future__ import annotations
@@ -27,6 +28,19 @@ from .access import get_job_for
 from .models import ReportJob
 
 Kind = ReportJob.Kind
+# What the status part of the job page shows (reloaded after sending a waiting job).
+STATUS_FIELDS = [
+    "status",
+    "progress",
+    "progress_text",
+    "error",
+    "file",
+    "filename",
+    "sha256",
+    "size",
+    "pages",
+    "finished_at",
+]
 
 
 def _subject(kind: str, subject_uuid):
@@ -67,6 +81,8 @@ def job_url(job: ReportJob) -> str:
 @login_required
 def job(request: HttpRequest, job_uuid) -> HttpResponse:
     report = get_job_for(request.user, job_uuid)
+    if report.status == ReportJob.Status.WAITING and services.send_if_possible(job_id=report.pk):
+        report.refresh_from_db(fields=STATUS_FIELDS)
     context = {"job": report, "statuses": ReportJob.Status}
     if request.htmx:
         response = render(request, "reports/job.html#status", context)

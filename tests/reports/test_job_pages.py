@@ -24,6 +24,8 @@ def make_job(fake_documents, django_capture_on_commit_callbacks):
     def make(subject, by, *, kind="progress", run=True) -> ReportJob:
         with django_capture_on_commit_callbacks(execute=run):
             job = services.request_report(kind=kind, subject=subject, by=by)
+        if not run:  # sent to the queue, not taken by a worker yet
+            ReportJob.objects.filter(pk=job.pk).update(status=Status.QUEUED)
         job.refresh_from_db()
         return job
 

@@ -124,7 +124,7 @@ def test_a_render_error_fails_the_job_with_a_readable_message_and_it_can_be_retr
     fake_documents.raises = None
     with django_capture_on_commit_callbacks(execute=True):
         queued = services.retry_job(job=job, by=student)
-        assert (queued.status, queued.error, queued.progress) == (Status.QUEUED, "", 0)
+        assert (queued.status, queued.error, queued.progress) == (Status.WAITING, "", 0)
     job.refresh_from_db()
     assert job.status == Status.DONE
     assert job.attempts == 2
