@@ -480,5 +480,7 @@ LOGGING = {
         # WeasyPrint logs every layout step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # pgtrigger announces every trigger it (re)installs after each migrate.
+        "pgtrigger": {"level": "WARNING"},
     },
 }

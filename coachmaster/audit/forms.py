@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .trail import kind_choices
 
@@ -17,7 +18,7 @@ class AuditFilterForm(forms.Form):
         help_text=_("Part of a name or an e-mail address."),
     )
     record = forms.CharField(
-        label=_("Record"),
+        label=pgettext_lazy("audit trail", "Record"),
         required=False,
         max_length=200,
         help_text=_("A record number, a public id, or a student's name or student number."),
