@@ -21,7 +21,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core.cache import cache
-from django.db import transaction
+from django.core.signals import request_finished
+from django.db import close_old_connections, transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from . import expectations as declared
@@ -130,7 +131,14 @@ def request_as(world, role: str, method: str, path: str) -> tuple[str, str]:
         and secret.encode() in response.content
     ):
         got, shown = "leak", f"{shown}, but the page shows {secret!r}"
-    response.close()
+    # Close streamed files as a WSGI server would, but without request_finished's
+    # close_old_connections (as Django's test client does): inside the module's transaction
+    # it would close the database connection under the world.
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
     return got, shown
 
 

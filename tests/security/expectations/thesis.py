@@ -12,7 +12,7 @@ action_done                           POST L   400 404 404 404 404 404 400 404 4
 calendar                              GET  L   200 200 200 200 200 200 200 200 200 200 200 M
 calendar                              POST NO_POST
 calendar_feed                         GET  200 200 200 200 200 200 200 200 200 200 200 200 200
-calendar_feed                         POST NO_POST
+calendar_feed                         POST 405 405 405 405 405 405 405 405 405 405 405 405 405
 calendar_regenerate                   GET  NO_POST
 calendar_regenerate                   POST L   302 302 302 302 302 302 302 302 302 302 302 M
 calendar_revoke                       GET  NO_POST

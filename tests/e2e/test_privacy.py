@@ -12,20 +12,19 @@ from playwright.sync_api import expect
 
 from coachmaster.privacy.defaults import load_default_rules
 from coachmaster.privacy.models import DataExport, RetentionRule
-from tests.competencies.evidence_helpers import private_media_fixture  # noqa: F401
-from tests.e2e.browsing import arrive, assert_accessible, log_in, say, visit
-from tests.e2e.conftest import browser, demo, new_page, page  # noqa: F401
+
+from .browsing import arrive, assert_accessible, log_in, say, visit
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
-def rules(demo):  # noqa: F811
+def rules(demo):
     """Transactional tests flush what migrations loaded: the default rules come back here."""
     load_default_rules(RetentionRule)
 
 
-def test_the_statements_are_reachable_from_the_footer_with_the_keyboard(page):  # noqa: F811
+def test_the_statements_are_reachable_from_the_footer_with_the_keyboard(page):
     visit(page, "/accounts/login/")
     footer = page.get_by_role("contentinfo")
     link = footer.get_by_role("link", name=say(page, "Privacy statement"))
@@ -40,7 +39,7 @@ def test_the_statements_are_reachable_from_the_footer_with_the_keyboard(page):  
     arrive(page, "/accessibility/")
 
 
-def test_a_student_downloads_their_data_and_an_administrator_sees_the_rules(new_page):  # noqa: F811
+def test_a_student_downloads_their_data_and_an_administrator_sees_the_rules(new_page):
     student = new_page()
     log_in(student, "student@example.org")
     arrive(student, "/student/")
