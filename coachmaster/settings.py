@@ -388,6 +388,9 @@ STORAGES = {
 
 # Evidence uploads: the largest file accepted, and the types accepted (judged from the content).
 EVIDENCE_MAX_UPLOAD_MB = env.int("EVIDENCE_MAX_UPLOAD_MB", default=20)
+# Per student: the most evidence files, and megabytes, kept at once (ASVS 12.1.3).
+EVIDENCE_MAX_FILES = env.int("EVIDENCE_MAX_FILES", default=1000)
+EVIDENCE_QUOTA_MB = env.int("EVIDENCE_QUOTA_MB", default=2048)
 EVIDENCE_ALLOWED_TYPES = env.list(
     "EVIDENCE_ALLOWED_TYPES",
     default=["pdf", "png", "jpg", "docx", "xlsx", "pptx", "odt", "mp3", "m4a", "mp4"],

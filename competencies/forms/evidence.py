@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.core.validators import URLValidator
+from django.db.models import Count, Sum
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -124,7 +125,40 @@ class EvidenceForm(forms.ModelForm):
 
     def clean_upload(self):
         upload = self.cleaned_data.get("upload")
-        return check_upload(upload) if upload else None
+        if not upload:
+            return None
+        self._check_quota(upload.size)
+        return check_upload(upload)
+
+    def _check_quota(self, size: int) -> None:
+        """One student cannot fill the storage: a quota on the total size and on the number of
+        files (OWASP ASVS 12.1.3). A replaced file stays stored, so it still counts."""
+        stored = (
+            Evidence.objects.filter(enrolment=self.enrolment)
+            .exclude(file="")
+            .aggregate(files=Count("pk"), total=Sum("size", default=0))
+        )
+        if stored["files"] >= settings.EVIDENCE_MAX_FILES:
+            raise forms.ValidationError(
+                _(
+                    "You have stored %(count)s files, the most allowed. Remove evidence you no "
+                    "longer need, or ask the programme administration."
+                )
+                % {"count": stored["files"]},
+                code="too_many_files",
+            )
+        if stored["total"] + size > settings.EVIDENCE_QUOTA_MB * 1024 * 1024:
+            raise forms.ValidationError(
+                _(
+                    "This file does not fit in your storage of %(quota)s MB (%(used)s MB used). "
+                    "Remove evidence you no longer need, or ask the programme administration."
+                )
+                % {
+                    "quota": settings.EVIDENCE_QUOTA_MB,
+                    "used": round(stored["total"] / (1024 * 1024)),
+                },
+                code="quota",
+            )
 
     def clean(self):
         data = super().clean()
