@@ -90,7 +90,8 @@ def test_idle_session_is_ended_with_a_message_and_next_kept(client, student, set
 
 
 def test_session_is_ended_after_its_absolute_lifetime_however_busy(client, student, settings):
-    client.force_login(student)
+    # In the person's own language, like the page after logging out (this module's default).
+    client.force_login(english(student))
     set_stamps(client, login=settings.SESSION_ABSOLUTE_LIFETIME + 1, seen=5)
     response = client.get(reverse("student_dashboard"), follow=True)
     assert escape(gettext(ABSOLUTE_MESSAGE)) in response.content.decode()
