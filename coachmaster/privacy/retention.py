@@ -15,6 +15,7 @@ their period ends only their stored *files* are deleted. Those rows are counted 
 
 from __future__ import annotations
 
+import abc
 import datetime
 import logging
 from collections.abc import Callable, Iterable
@@ -177,7 +178,7 @@ def enrolment_end(enrolment: Enrolment) -> datetime.date | None:
 # --- the categories ------------------------------------------------------------------------
 
 
-class Category:
+class Category(abc.ABC):
     code: str
     label = ""
     records = ""
@@ -200,11 +201,13 @@ class Category:
             return None
         return max(ends)
 
+    @abc.abstractmethod
     def count(self, scope: models.QuerySet) -> int:
-        raise NotImplementedError
+        """How many records of this category ``scope`` holds."""
 
+    @abc.abstractmethod
     def apply(self, scope: models.QuerySet, action: str, *, dry_run: bool, today=None) -> Outcome:
-        raise NotImplementedError
+        """Anonymise or delete what ``scope`` holds (or, in a dry run, count it)."""
 
 
 class AssessedWork(Category):
