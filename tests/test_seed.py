@@ -12,6 +12,7 @@ from django.db.models import Max, Min, Sum
 from coachmaster.accounts.models import Role, User
 from coachmaster.demo.seed import DEMO_LOGINS, DEMO_PASSWORD
 from coachmaster.demo.student_work import LOG_UNTIL
+from coachmaster.privacy.models import ErasureRequest, RetentionRun
 from coachmaster.reports.models import ReportJob
 from cohorts.models import (
     Attendance,
@@ -707,3 +708,10 @@ def test_the_demo_has_reports_asked_for():
         "progress": "student@example.org",
         "cohort": "admin@example.org",
     }
+
+
+def test_the_demo_has_a_retention_log_and_an_erasure_request_waiting(seeded):
+    assert RetentionRun.objects.filter(dry_run=True).exists()
+    assert not RetentionRun.objects.filter(dry_run=False).exists()
+    waiting = ErasureRequest.objects.get(status=ErasureRequest.Status.OPEN)
+    assert waiting.subject.email == "r.sedney@example.org"

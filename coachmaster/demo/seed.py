@@ -37,6 +37,7 @@ from competencies.services import derive_version
 from curriculum.models import CurriculumVersion
 
 from .assessments import ensure_assessments
+from .privacy import ensure_privacy
 from .reports import ensure_reports
 from .student_work import ensure_student_work
 from .theses import ensure_theses
@@ -393,6 +394,7 @@ def seed_demo(*, reports: bool = True) -> None:
     ensure_student_work()
     ensure_assessments()
     ensure_theses()
+    ensure_privacy()
     if reports:
         ensure_reports()
 
