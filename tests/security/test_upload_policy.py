@@ -364,7 +364,7 @@ BOMBS = {
 
 
 @pytest.mark.parametrize(("dotted", "field"), sorted(UPLOAD_FORMS))
-def test_every_upload_form_refuses_a_zip_bomb(dotted, field):
+def test_every_upload_form_refuses_a_zip_bomb(dotted, field, db):
     # The field's own clean method is what every view's form.is_valid() calls.
     name, content, code = BOMBS[dotted]
     form_class = _form_class(dotted)
