@@ -407,7 +407,7 @@ def test_no_environment_gives_the_embedded_development_setup():
     assert settings["name"] == str(ROOT / "var" / "coachmaster.sqlite3")
     assert settings["email_backend"] == "django.core.mail.backends.console.EmailBackend"
     assert settings["cache_backend"] == "django.core.cache.backends.locmem.LocMemCache"
-    assert settings["broker"] == "memory://"
+    assert settings["broker"] == "memory://localhost/"
     assert settings["eager"] is True
     # Not in debug mode, yet served over plain http on 127.0.0.1 by `make demo`.
     assert settings["debug"] is False
