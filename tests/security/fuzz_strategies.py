@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 
 from django import forms
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import strategies as st
 
@@ -122,7 +123,11 @@ def uploads(draw) -> SimpleUploadedFile:
     content_type = draw(
         st.sampled_from(["application/pdf", "image/png", "text/csv", "text/html", ""])
     )
-    return SimpleUploadedFile(name or "x", content, content_type=content_type)
+    try:
+        return SimpleUploadedFile(name or "x", content, content_type=content_type)
+    except SuspiciousFileOperation:
+        # Names such as "/" or ".." leave no file name; a browser's upload always has one.
+        return SimpleUploadedFile("x", content, content_type=content_type)
 
 
 def _choice_values(field) -> list[str]:
