@@ -61,6 +61,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from coachmaster.accounts.mfa import is_staff_member
 from coachmaster.accounts.models import SuggestedRole, User
 
 logger = logging.getLogger(__name__)
@@ -153,12 +154,6 @@ def _valid_email(value) -> str:
 # --- Finding the account -----------------------------------------------------------------
 
 
-def holds_staff_role(user: User) -> bool:
-    return bool(
-        user.is_lecturer or user.is_supervisor or user.is_programme_admin or user.is_superuser
-    )
-
-
 def _users_with_student_number(numbers: Iterable[str]) -> list[User]:
     if not numbers:
         return []
@@ -195,7 +190,7 @@ def account_to_link(claims: dict) -> User | str:
     (user,) = candidates.values()
     if not user.is_active:
         return user
-    if holds_staff_role(user):
+    if is_staff_member(user):
         return Refusal.STAFF_ACCOUNT
     if SocialAccount.objects.filter(user=user, provider=PROVIDER_ID).exists():
         # Connected to another SURFconext identity: the sub is persistent, so this is

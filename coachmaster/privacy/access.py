@@ -11,6 +11,8 @@ from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from cohorts.access import is_admin
+
 from .models import DataExport, ErasureRequest, RetentionRule
 from .retention import CATEGORIES
 
@@ -33,12 +35,12 @@ def get_erasure_request_for(user, request_uuid) -> ErasureRequest:
 
 def get_person_for(user, person_uuid):
     """Any account, for an administrator (the caller checks the role)."""
-    if not (user.is_programme_admin or user.is_superuser):
+    if not is_admin(user):
         raise Http404
     return get_object_or_404(get_user_model(), uuid=person_uuid)
 
 
 def get_rule_for(user, category: str) -> RetentionRule:
-    if category not in CATEGORIES or not (user.is_programme_admin or user.is_superuser):
+    if category not in CATEGORIES or not is_admin(user):
         raise Http404
     return get_object_or_404(RetentionRule, category=category)

@@ -18,6 +18,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cohorts.access import is_admin
+
 from . import export as exporting
 from .models import DataExport, ErasureRequest, RetentionRule, RetentionRun
 from .retention import (
@@ -34,10 +36,6 @@ from .retention import (
 logger = logging.getLogger(__name__)
 
 TRANSIENT = (OSError, InterfaceError, OperationalError)
-
-
-def is_admin(user) -> bool:
-    return bool(user.is_authenticated and (user.is_programme_admin or user.is_superuser))
 
 
 def _require_self_or_admin(subject, by) -> None:
