@@ -18,6 +18,7 @@ urlpatterns = [
     path("supervisor/", views.supervisor_dashboard, name="supervisor_dashboard"),
     path("programme/", views.admin_dashboard, name="admin_dashboard"),
     path("health/", views.health, name="health"),
+    path("health/session/", views.session_health, name="session_health"),
     # Browsers ask for /favicon.ico on pages without an icon link (Django's admin).
     path("favicon.ico", views.favicon),
     path("curriculum/", include("curriculum.urls")),

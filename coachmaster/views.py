@@ -116,6 +116,18 @@ def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+@never_cache
+@require_GET
+@login_required
+def session_health(request: HttpRequest) -> JsonResponse:
+    """The signed-in path end to end: session, user, role and every middleware, no page.
+
+    Monitoring uses it to see that logging in still works; the benchmark (``bench/``) uses it
+    as the web floor that each page's throughput is compared with.
+    """
+    return JsonResponse({"status": "ok", "authenticated": True})
+
+
 @require_safe
 def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers ask for /favicon.ico on pages without an icon link (Django's admin)."""

@@ -53,6 +53,23 @@ def test_health_check_answers_json(client):
     assert client.post(reverse("health")).status_code == 405
 
 
+def test_session_health_needs_a_signed_in_user_and_costs_only_the_session(
+    client, student, django_assert_num_queries
+):
+    url = reverse("session_health")
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+    client.force_login(student)
+    client.get(url)  # the first request after logging in may record the session's device
+    with django_assert_num_queries(2):  # the session and the user: the benchmark's web floor
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "authenticated": True}
+    assert "no-cache" in response["Cache-Control"]
+
+
 def test_front_end_is_served_from_our_own_static_files(client):
     html = client.get(reverse("account_login")).content.decode()
     assert "/static/django_htmx/htmx" in html
