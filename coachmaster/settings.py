@@ -108,6 +108,14 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # QuerySet.iterator() (every ModelChoiceField renders its options through it) would otherwise
+    # declare a server-side cursor: DECLARE, FETCH and CLOSE, three round trips for a short list.
+    # The few scans that iterate over big tables do so in batches of their own.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    # PostgreSQL compiles queries whose estimated cost passes jit_above_cost; on a programme of
+    # 10,000 students a page's permission subquery crossed it and spent 50-170 ms compiling for a
+    # 1 ms query (docs/performance.md). Web pages run short queries only: no JIT for them.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
     # The audit trail is written by PostgreSQL triggers; this middleware tells them who acted.
     MIDDLEWARE.append("pghistory.middleware.HistoryMiddleware")
 # The audit triggers belong to the audit app, not to the apps whose tables they watch: they are

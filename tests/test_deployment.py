@@ -210,6 +210,15 @@ def test_compose_uses_postgresql_16_and_redis_7():
     assert services["redis"]["image"].startswith("redis:7")
 
 
+def test_compose_database_plans_for_solid_state_storage():
+    # docs/performance.md: with the default random_page_cost the cohort page scanned all users.
+    assert as_words(COMPOSE["services"]["db"]["command"]) == [
+        "postgres",
+        "-c",
+        "random_page_cost=1.1",
+    ]
+
+
 @pytest.mark.parametrize("name", ["db", "redis", "web", "worker"])
 def test_compose_service_has_a_health_check(name):
     healthcheck = COMPOSE["services"][name].get("healthcheck", {})
