@@ -17,7 +17,6 @@ from coachmaster.accounts.access import active_role, dashboard_url, role_require
 from coachmaster.accounts.models import Role, User
 from cohorts.models import Cohort, Enrolment
 from competencies import progress
-from competencies.access import own_enrolment
 from competencies.models import Assessment, Examiner, FeedbackThread
 from thesis import summary as thesis_summary
 
@@ -40,7 +39,10 @@ def student_dashboard(request: HttpRequest) -> HttpResponse:
         )
     )
     context = {"enrolments": enrolments}
-    enrolment = own_enrolment(request.user)
+    # The same choice as ``own_enrolment`` (the active enrolment, else the latest), made from
+    # the list already loaded, with its curriculum version and framework.
+    active = [e for e in enrolments if e.status == Enrolment.Status.ACTIVE]
+    enrolment = max(active or enrolments, key=lambda e: e.enrolled_on, default=None)
     if enrolment is not None:
         context.update(progress.dashboard(enrolment, today=timezone.localdate()))
         context["enrolment"] = enrolment

@@ -1,7 +1,8 @@
 """The coaching-hours ledger: the totals coaching associations (ICF, EMCC) ask for.
 
 ``hours_ledger(enrolment, window=…, today=…)`` sums a student's hours in one window (all time,
-the last 12 or the last 18 months, each ending today). Client hours are the hours of activities
+the last 12 or the last 18 months, each ending today); ``hours_ledgers`` does several windows in
+the same three queries. Client hours are the hours of activities
 whose kind counts as client work and whose engagement has the client's consent; activities
 without consent, without an engagement or of other kinds never count as client hours. Next to
 that, every logged hour by kind, including intervision attendance recorded by the groups.
@@ -20,7 +21,16 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Max, Min, Sum
+from django.db.models import (
+    BooleanField,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    Max,
+    Min,
+    Q,
+    Sum,
+)
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import capfirst
@@ -29,7 +39,13 @@ from django.utils.translation import ngettext
 
 from cohorts.models import Attendance, Enrolment
 
-from .models.log import ActivityKind, ClientEngagement, EnactedRole, LearningActivity, SystemLevel
+from .models.log import (
+    ActivityKind,
+    ClientEngagement,
+    EnactedRole,
+    LearningActivity,
+    SystemLevel,
+)
 
 ALL_TIME, LAST_12_MONTHS, LAST_18_MONTHS = "all", "12m", "18m"
 WINDOWS = {
@@ -96,32 +112,60 @@ class Ledger:
         return str(WINDOWS[self.window][0])
 
 
-def _attendance(enrolment: Enrolment, start, end):
-    attendance = Attendance.objects.filter(enrolment=enrolment, session__date__lte=end)
+def _in_window(field: str, start, end) -> Q:
+    """``field`` (a date) within a window's first and last day (no first day: all time)."""
+    condition = Q(**{f"{field}__lte": end})
     if start is not None:
-        attendance = attendance.filter(session__date__gte=start)
-    return attendance
+        condition &= Q(**{f"{field}__gte": start})
+    return condition
 
 
 def hours_ledger(
     enrolment: Enrolment, *, window: str = ALL_TIME, today: datetime.date | None = None
 ) -> Ledger:
-    """The ledger of ``enrolment`` for ``window`` (``"all"``, ``"12m"`` or ``"18m"``).
+    """The ledger of ``enrolment`` for ``window`` (``"all"``, ``"12m"`` or ``"18m"``)."""
+    return hours_ledgers(enrolment, windows=[window], today=today)[0]
 
-    Four queries: the kinds, client hours grouped by kind, level, role and engagement (with the
-    engagement's paid and individual/group), all hours by kind, and intervision attendance.
+
+def hours_ledgers(
+    enrolment: Enrolment,
+    *,
+    windows: list[str] | None = None,
+    today: datetime.date | None = None,
+) -> list[Ledger]:
+    """The ledger for each of ``windows`` (default: every window, in the order of ``WINDOWS``).
+
+    Three queries for any number of windows and activities: the kinds; the activities grouped
+    by kind, level, role and engagement (with the engagement's paid and individual/group, and
+    whether they are client hours) with one sum per window; intervision attendance with one sum
+    per window.
     """
-    start, end = window_bounds(window, today)
+    today = today or timezone.localdate()
+    windows = list(WINDOWS) if windows is None else windows
+    bounds = [window_bounds(window, today) for window in windows]
     kinds = {kind.code: kind for kind in ActivityKind.objects.all()}
-    ledger = Ledger(window=window, start=start, end=end, kinds=kinds)
-    ledger.client_by_kind = {code: ZERO for code, kind in kinds.items() if kind.is_client_work}
-    ledger.by_system_level = dict.fromkeys([*SystemLevel.values, ""], ZERO)
-    ledger.by_role = dict.fromkeys([*EnactedRole.values, ""], ZERO)
-    ledger.all_by_kind = dict.fromkeys(kinds, ZERO)
-
-    activities = LearningActivity.objects.for_enrolment(enrolment).between(start, end)
+    result = []
+    for window, (start, end) in zip(windows, bounds, strict=True):
+        ledger = Ledger(window=window, start=start, end=end, kinds=kinds)
+        ledger.client_by_kind = {code: ZERO for code, kind in kinds.items() if kind.is_client_work}
+        ledger.by_system_level = dict.fromkeys([*SystemLevel.values, ""], ZERO)
+        ledger.by_role = dict.fromkeys([*EnactedRole.values, ""], ZERO)
+        ledger.all_by_kind = dict.fromkeys(kinds, ZERO)
+        result.append(ledger)
+    earliest = None if any(start is None for start, _end in bounds) else min(bounds)[0]
+    sums = {
+        f"w{index}": Sum("hours", filter=_in_window("date", start, end), output_field=TOTAL)
+        for index, (start, end) in enumerate(bounds)
+    }
+    # Client hours (what ``client_hours()`` filters on) as a column, so one grouping gives both
+    # the client hours and every logged hour.
+    is_client = ExpressionWrapper(
+        Q(kind__is_client_work=True, engagement__consent=True), output_field=BooleanField()
+    )
     grouped = (
-        activities.client_hours()
+        LearningActivity.objects.for_enrolment(enrolment)
+        .between(earliest, today)
+        .annotate(is_client=is_client)
         .values(
             "kind__code",
             "system_level",
@@ -129,51 +173,54 @@ def hours_ledger(
             "engagement_id",
             "engagement__paid",
             "engagement__client_type",
+            "is_client",
         )
         .order_by()
-        .annotate(total=Sum("hours", output_field=TOTAL))
+        .annotate(**sums)
     )
-    clients, paid_clients = set(), set()
+    clients = [set() for _window in windows]
+    paid_clients = [set() for _window in windows]
     for row in grouped:
-        hours = row["total"]
-        ledger.client_hours += hours
-        ledger.client_by_kind[row["kind__code"]] = (
-            ledger.client_by_kind.get(row["kind__code"], ZERO) + hours
-        )
-        ledger.by_system_level[row["system_level"]] += hours
-        ledger.by_role[row["role"]] += hours
-        if row["engagement__paid"]:
-            ledger.paid += hours
-            paid_clients.add(row["engagement_id"])
-        else:
-            ledger.pro_bono += hours
-        if row["engagement__client_type"] == ClientEngagement.ClientType.GROUP:
-            ledger.group += hours
-        else:
-            ledger.individual += hours
-        clients.add(row["engagement_id"])
-    ledger.clients, ledger.paid_clients = len(clients), len(paid_clients)
-
-    for row in (
-        activities.values("kind__code").order_by().annotate(total=Sum("hours", output_field=TOTAL))
-    ):
-        ledger.all_by_kind[row["kind__code"]] += row["total"]
-    attended = _attendance(enrolment, start, end).aggregate(
-        total=Sum("hours", output_field=TOTAL)
-    )["total"]
-    ledger.attendance_hours = attended or ZERO
-    if ledger.attendance_hours:
-        ledger.all_by_kind[INTERVISION] = (
-            ledger.all_by_kind.get(INTERVISION, ZERO) + ledger.attendance_hours
-        )
-    ledger.all_hours = sum(ledger.all_by_kind.values(), ZERO)
-    return ledger
-
-
-def hours_ledgers(enrolment: Enrolment, *, today: datetime.date | None = None) -> list[Ledger]:
-    """The ledger for each window, in the order of ``WINDOWS``."""
-    today = today or timezone.localdate()
-    return [hours_ledger(enrolment, window=window, today=today) for window in WINDOWS]
+        for index, ledger in enumerate(result):
+            hours = row[f"w{index}"]
+            if not hours:
+                continue
+            ledger.all_by_kind[row["kind__code"]] += hours
+            if not row["is_client"]:
+                continue
+            ledger.client_hours += hours
+            ledger.client_by_kind[row["kind__code"]] = (
+                ledger.client_by_kind.get(row["kind__code"], ZERO) + hours
+            )
+            ledger.by_system_level[row["system_level"]] += hours
+            ledger.by_role[row["role"]] += hours
+            if row["engagement__paid"]:
+                ledger.paid += hours
+                paid_clients[index].add(row["engagement_id"])
+            else:
+                ledger.pro_bono += hours
+            if row["engagement__client_type"] == ClientEngagement.ClientType.GROUP:
+                ledger.group += hours
+            else:
+                ledger.individual += hours
+            clients[index].add(row["engagement_id"])
+    attended = Attendance.objects.filter(enrolment=enrolment).aggregate(
+        **{
+            f"w{index}": Sum(
+                "hours", filter=_in_window("session__date", start, end), output_field=TOTAL
+            )
+            for index, (start, end) in enumerate(bounds)
+        }
+    )
+    for index, ledger in enumerate(result):
+        ledger.clients, ledger.paid_clients = len(clients[index]), len(paid_clients[index])
+        ledger.attendance_hours = attended[f"w{index}"] or ZERO
+        if ledger.attendance_hours:
+            ledger.all_by_kind[INTERVISION] = (
+                ledger.all_by_kind.get(INTERVISION, ZERO) + ledger.attendance_hours
+            )
+        ledger.all_hours = sum(ledger.all_by_kind.values(), ZERO)
+    return result
 
 
 @dataclass(frozen=True)

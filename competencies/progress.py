@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, Prefetch, Sum
 
 from cohorts.models import Enrolment
 from curriculum.models import ReviewMoment
@@ -18,6 +18,7 @@ from .models import (
     Evidence,
     EvidenceClaim,
     LearningActivity,
+    PortfolioEntry,
     ProficiencyLevel,
     ReviewTarget,
     SystemLevel,
@@ -92,12 +93,22 @@ def coverage_matrix(enrolment: Enrolment, competencies: list[Competency]) -> lis
 
 def role_balance(enrolment: Enrolment) -> list[tuple[str, Decimal, int]]:
     """Hours per role enacted, with each role's share of the hours that name a role."""
-    hours = dict(
-        LearningActivity.objects.filter(enrolment=enrolment)
-        .exclude(role="")
-        .values_list("role")
-        .annotate(total=Sum("hours"))
-    )
+    return _role_balance(_hours_by_role(enrolment))
+
+
+def _hours_by_role(enrolment: Enrolment) -> dict[str, dict]:
+    """Per role enacted ("" for none): the hours and the latest date logged (one query)."""
+    return {
+        row["role"]: row
+        for row in LearningActivity.objects.filter(enrolment=enrolment)
+        .values("role")
+        .order_by()
+        .annotate(total=Sum("hours"), last=Max("date"))
+    }
+
+
+def _role_balance(rows: dict[str, dict]) -> list[tuple[str, Decimal, int]]:
+    hours = {role: row["total"] for role, row in rows.items() if role}
     total = sum(hours.values(), Decimal(0))
     return [
         (
@@ -117,6 +128,33 @@ def latest_feedback(enrolment: Enrolment, count: int = 3) -> list[Evidence]:
     )
 
 
+def entries_to_check(portfolio) -> list:
+    """The portfolio's entries with only what ``completeness_problems`` reads: each
+    competency's code and role, the self-assessed rank, the argument, the target, and the
+    role and system level of the activities behind the selected evidence (``load_entries``
+    loads every text of every evidence item and activity, twice the time on the dashboard)."""
+    activities = LearningActivity.objects.only("pk", "role", "system_level").order_by()
+    evidence = (
+        Evidence.objects.only("pk")
+        .order_by()
+        .prefetch_related(Prefetch("activities", queryset=activities))
+    )
+    return list(
+        PortfolioEntry.objects.filter(portfolio=portfolio)
+        .with_targets()
+        .select_related("competency", "self_level")
+        .only(
+            "argument",
+            "portfolio_id",
+            "competency__code",
+            "competency__role",
+            "self_level__rank",
+        )
+        .prefetch_related(Prefetch("evidence", queryset=evidence))
+        .in_order()
+    )
+
+
 @dataclass
 class Suggestion:
     text: str
@@ -128,7 +166,7 @@ def dashboard(enrolment: Enrolment, *, today) -> dict:
     from django.urls import reverse
     from django.utils.translation import gettext as _
 
-    from .ledger import ALL_TIME, LAST_12_MONTHS, hours_ledger
+    from .ledger import ALL_TIME, LAST_12_MONTHS, hours_ledgers
     from .models import Portfolio
     from .services.portfolio import completeness_problems
 
@@ -139,13 +177,9 @@ def dashboard(enrolment: Enrolment, *, today) -> dict:
     version = enrolment.cohort.curriculum_version
     competencies = list(version.framework.competencies.in_order()) if version is not None else []
     suggestions: list[Suggestion] = []
-    last_activity = (
-        LearningActivity.objects.filter(enrolment=enrolment)
-        .order_by("-date")
-        .values("date")
-        .first()
-    )
-    if last_activity is None or (today - last_activity["date"]).days > 7:
+    by_role = _hours_by_role(enrolment)
+    last_date = max((row["last"] for row in by_role.values()), default=None)
+    if last_date is None or (today - last_date).days > 7:
         suggestions.append(
             Suggestion(_("Log what you did this week."), reverse("competencies:log"))
         )
@@ -158,7 +192,8 @@ def dashboard(enrolment: Enrolment, *, today) -> dict:
                 )
             )
         elif current.portfolio.is_editable:
-            missing = len(completeness_problems(current.portfolio))
+            entries = entries_to_check(current.portfolio)
+            missing = len(completeness_problems(current.portfolio, entries))
             if missing:
                 suggestions.append(
                     Suggestion(
@@ -183,11 +218,8 @@ def dashboard(enrolment: Enrolment, *, today) -> dict:
         "chart_height": 26 * len(progress) + 4,
         "coverage": coverage_matrix(enrolment, competencies),
         "system_levels": SystemLevel.choices,
-        "roles": role_balance(enrolment),
-        "ledgers": [
-            hours_ledger(enrolment, window=ALL_TIME, today=today),
-            hours_ledger(enrolment, window=LAST_12_MONTHS, today=today),
-        ],
+        "roles": _role_balance(by_role),
+        "ledgers": hours_ledgers(enrolment, windows=[ALL_TIME, LAST_12_MONTHS], today=today),
         "feedback": latest_feedback(enrolment),
         "suggestions": suggestions,
     }

@@ -9,6 +9,7 @@ from django.db.models import Count, Sum
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from coachmaster.widgets import FastLabels, FastSelect, TextInput, plain_choices
 from cohorts.models import Enrolment
 
 from ..models import (
@@ -31,10 +32,12 @@ def framework_of(enrolment: Enrolment):
 
 
 def competencies_of(enrolment: Enrolment):
-    framework = framework_of(enrolment)
-    if framework is None:
+    """The competencies of the enrolment's framework, in order; found through the cohort's
+    curriculum version id, without loading the version and the framework (two queries)."""
+    version_id = enrolment.cohort.curriculum_version_id
+    if version_id is None:
         return Competency.objects.none()
-    return framework.competencies.in_order()
+    return Competency.objects.filter(framework__curriculum_version_id=version_id).in_order()
 
 
 class CompetencyChoiceField(forms.ModelChoiceField):
@@ -260,10 +263,18 @@ def claim_formset(data, *, enrolment: Enrolment, evidence: Evidence | None = Non
     )
 
 
-class EvidenceFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, help_text=_("Title, text or file name"))
+class EvidenceFilterForm(FastLabels, forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        help_text=_("Title, text or file name"),
+        widget=TextInput,
+    )
     kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("All"))] + Evidence.Kind.choices
+        label=_("Kind"),
+        required=False,
+        choices=[("", _("All"))] + Evidence.Kind.choices,
+        widget=FastSelect,
     )
     competency = CompetencyChoiceField(
         label=_("Competency"),
@@ -271,11 +282,13 @@ class EvidenceFilterForm(forms.Form):
         queryset=Competency.objects.none(),
         to_field_name="uuid",
         empty_label=_("All"),
+        widget=FastSelect,
     )
 
     def __init__(self, *args, enrolment: Enrolment, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["competency"].queryset = competencies_of(enrolment)
+        plain_choices(self, "competency")
 
     def apply(self, evidence):
         if not self.is_valid():

@@ -7,6 +7,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coachmaster.widgets import (
+    DateInput,
+    FastLabels,
+    FastSelect,
+    NumberInput,
+    TextInput,
+    plain_choices,
+)
 from cohorts.models import Enrolment
 from curriculum.models import Discipline
 
@@ -14,7 +22,7 @@ from ..models import ActivityKind, ClientEngagement, Competency, LearningActivit
 from ..models.log import EnactedRole, SystemLevel
 from ..services.log import selectable_competencies
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class CompetencyChoiceField(forms.ModelMultipleChoiceField):
@@ -22,18 +30,27 @@ class CompetencyChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.code} {obj.name}"
 
 
-class QuickActivityForm(forms.ModelForm):
-    """The few fields of quick entry and inline editing."""
+class QuickActivityForm(FastLabels, forms.ModelForm):
+    """The few fields of quick entry and inline editing.
+
+    ``kinds`` and ``engagements``: the activity kinds and the enrolment's engagements when the
+    view already has them (the log page shares them with its filter form).
+    """
 
     class Meta:
         model = LearningActivity
         fields = ["kind", "date", "hours", "title", "engagement", "system_level", "role"]
         widgets = {
             "date": DATE,
-            "hours": forms.NumberInput(attrs={"step": "0.25", "min": "0.25"}),
+            "hours": NumberInput(attrs={"step": "0.25", "min": "0.25"}),
+            "title": TextInput,
+            "kind": FastSelect,
+            "engagement": FastSelect,
+            "system_level": FastSelect,
+            "role": FastSelect,
         }
 
-    def __init__(self, *args, enrolment: Enrolment, **kwargs):
+    def __init__(self, *args, enrolment: Enrolment, kinds=None, engagements=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.enrolment = enrolment
         if not self.instance.pk and not self.is_bound:
@@ -41,6 +58,7 @@ class QuickActivityForm(forms.ModelForm):
         self.fields["engagement"].queryset = ClientEngagement.objects.for_enrolment(enrolment)
         self.fields["engagement"].help_text = _("Only for work with a client.")
         self.fields["kind"].queryset = ActivityKind.objects.all()
+        plain_choices(self, "kind", "engagement", kind=kinds, engagement=engagements)
 
 
 class ActivityForm(QuickActivityForm):
@@ -87,19 +105,28 @@ class ActivityForm(QuickActivityForm):
         )
 
 
-class ActivityFilterForm(forms.Form):
+class ActivityFilterForm(FastLabels, forms.Form):
+    """The log's filter; ``kinds`` and ``engagements`` as for ``QuickActivityForm``."""
+
     kind = forms.ModelChoiceField(
         label=_("Kind"),
         queryset=ActivityKind.objects.all(),
         required=False,
         to_field_name="code",
         empty_label=_("All"),
+        widget=FastSelect,
     )
     system_level = forms.ChoiceField(
-        label=_("System level"), required=False, choices=[("", _("All")), *SystemLevel.choices]
+        label=_("System level"),
+        required=False,
+        choices=[("", _("All")), *SystemLevel.choices],
+        widget=FastSelect,
     )
     role = forms.ChoiceField(
-        label=_("Role enacted"), required=False, choices=[("", _("All")), *EnactedRole.choices]
+        label=_("Role enacted"),
+        required=False,
+        choices=[("", _("All")), *EnactedRole.choices],
+        widget=FastSelect,
     )
     engagement = forms.ModelChoiceField(
         label=_("Client engagement"),
@@ -107,6 +134,7 @@ class ActivityFilterForm(forms.Form):
         required=False,
         to_field_name="uuid",
         empty_label=_("All"),
+        widget=FastSelect,
     )
     competency = forms.ModelChoiceField(
         label=_("Competency"),
@@ -114,18 +142,20 @@ class ActivityFilterForm(forms.Form):
         required=False,
         to_field_name="uuid",
         empty_label=_("All"),
+        widget=FastSelect,
     )
     date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
     date_to = forms.DateField(label=_("Up to and including"), required=False, widget=DATE)
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = forms.CharField(label=_("Search"), required=False, max_length=100, widget=TextInput)
 
-    def __init__(self, *args, enrolment: Enrolment, **kwargs):
+    def __init__(self, *args, enrolment: Enrolment, kinds=None, engagements=None, **kwargs):
         kwargs.setdefault("auto_id", "filter_%s")
         super().__init__(*args, **kwargs)
         self.fields["engagement"].queryset = ClientEngagement.objects.for_enrolment(enrolment)
         self.fields["competency"].queryset = selectable_competencies(enrolment).order_by(
             "profile__position", "position", "code"
         )
+        plain_choices(self, "kind", "engagement", "competency", kind=kinds, engagement=engagements)
 
     @property
     def data_ok(self) -> dict:

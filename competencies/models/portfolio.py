@@ -67,6 +67,9 @@ class PortfolioQuerySet(models.QuerySet):
             portfolio.review_moment_id: portfolio
             for portfolio in self.filter(enrolment=enrolment)
             .select_related("current_snapshot")
+            # The frozen content (tens of kB of JSON each) is not needed for a status.
+            .defer("current_snapshot__data")
+            .order_by()  # a dict: the default ordering would only add joins
             .annotate(
                 withdrawn_count=models.Count(
                     "assessments", filter=models.Q(assessments__status="withdrawn")

@@ -112,8 +112,8 @@ class LogEntry:
     attendance: Attendance | None = None
 
 
-def _intervision_kind() -> ActivityKind | None:
-    return ActivityKind.objects.filter(code=ledgers.INTERVISION).first()
+def _intervision_kind(kinds: list[ActivityKind]) -> ActivityKind | None:
+    return next((kind for kind in kinds if kind.code == ledgers.INTERVISION), None)
 
 
 def _log_page(enrolment: Enrolment, filters: ActivityFilterForm, number) -> tuple:
@@ -177,7 +177,13 @@ def _render_log(
     status: int = 200,
 ) -> HttpResponse:
     context = _base_context(request, enrolment)
-    filters = ActivityFilterForm(request.GET or None, enrolment=enrolment)
+    partial = request.htmx and request.htmx.target == "activities"
+    # One query each for the kinds and the engagements, shared by both forms and the rows.
+    kinds = list(ActivityKind.objects.all())
+    engagements = None if partial else list(ClientEngagement.objects.for_enrolment(enrolment))
+    filters = ActivityFilterForm(
+        request.GET or None, enrolment=enrolment, kinds=kinds, engagements=engagements
+    )
     page, entries = _log_page(enrolment, filters, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -187,14 +193,14 @@ def _render_log(
             "page": page,
             "entries": entries,
             "query": query.urlencode(),
-            "intervision": _intervision_kind(),
+            "intervision": _intervision_kind(kinds),
         }
     )
-    if request.htmx and request.htmx.target == "activities":
+    if partial:
         return render(request, "competencies/log/log.html#activities", context)
     if context["can_edit"]:
         context["quick_form"] = quick_form or QuickActivityForm(
-            enrolment=enrolment, auto_id="quick_%s"
+            enrolment=enrolment, auto_id="quick_%s", kinds=kinds, engagements=engagements
         )
     return render(request, "competencies/log/log.html", context, status=status)
 
@@ -438,7 +444,7 @@ def week_view(request: HttpRequest, enrolment_uuid=None) -> HttpResponse:
         "previous_week": iso_week(monday - datetime.timedelta(days=7)),
         "next_week": iso_week(monday + datetime.timedelta(days=7)),
         "this_week": iso_week(today),
-        "intervision": _intervision_kind(),
+        "intervision": ActivityKind.objects.filter(code=ledgers.INTERVISION).first(),
     }
     return render(request, "competencies/log/week.html", context)
 

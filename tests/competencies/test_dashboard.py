@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from competencies.models import Evidence, EvidenceClaim, LearningActivity, Portfolio
@@ -104,10 +105,66 @@ def test_dashboard_query_count_does_not_grow_with_the_log(
         claim(enrolment, code, 2)
     client.force_login(student)
     client.get(reverse("student_dashboard"))
-    # 23 for the log, portfolios and progress; 1 for the thesis project (none here).
-    with django_assert_num_queries(24):
+    # Session, user, enrolments (with version and framework); portfolios and moments; targets
+    # and claims; competencies; hours by role (and the last activity); coverage; the hours of
+    # both windows: kinds, activities, attendance; latest feedback; the thesis project (none).
+    with django_assert_num_queries(15):
         response = client.get(reverse("student_dashboard"))
     assert response.status_code == 200
+
+
+def _draft_with_evidence(enrolment, per_entry: int) -> Portfolio:
+    """A draft portfolio for the dashboard's current moment: the first entry complete but for
+    the overall texts, every other entry with ``per_entry`` pieces of evidence and nothing else."""
+    from competencies.models import SystemLevel
+    from competencies.services import portfolio as services
+    from tests.competencies.portfolio_helpers import make_activity, make_evidence, start
+
+    current = dashboard(enrolment, today=timezone.localdate())["current"]
+    portfolio = start(enrolment, current.moment)
+    entries = services.load_entries(portfolio)
+    activities = [make_activity(enrolment, role="coach", system_level=SystemLevel.TEAM)]
+    for index, entry in enumerate(entries):
+        evidence = [make_evidence(enrolment, activities=activities) for _ in range(per_entry)]
+        entry.evidence.set(evidence)
+        if index == 0:
+            entry.self_level = entry.competency.framework.levels.order_by("-rank").first()
+            entry.argument = "Mijn argument."
+            entry.save()
+    return portfolio
+
+
+def test_the_dashboard_counts_what_a_draft_portfolio_misses(client, student, enrolment):
+    from competencies.progress import entries_to_check
+    from competencies.services.portfolio import completeness_problems
+
+    portfolio = _draft_with_evidence(enrolment, 2)
+    problems = completeness_problems(portfolio)
+    kinds = {problem.kind for problem in problems}
+    assert {"no_self_level", "no_argument", "system_level_missing", "no_reflection"} <= kinds
+    # The light entries give the same problems as the full ones.
+    assert completeness_problems(portfolio, entries_to_check(portfolio)) == problems
+    client.force_login(student)
+    html = client.get(reverse("student_dashboard")).content.decode()
+    message = gettext("Your portfolio for “%(moment)s” still misses %(count)s things.") % {
+        "moment": portfolio.review_moment.name,
+        "count": len(problems),
+    }
+    assert message in html
+
+
+@pytest.mark.parametrize("per_entry", [1, 10])
+def test_dashboard_query_count_with_a_draft_portfolio_does_not_grow(
+    client, student, enrolment, per_entry, django_assert_num_queries
+):
+    _draft_with_evidence(enrolment, per_entry)
+    client.force_login(student)
+    client.get(reverse("student_dashboard"))
+    # As without a draft, and for its completeness check: the entries (with their targets),
+    # their evidence, the evidence's activities.
+    with django_assert_num_queries(18):
+        response = client.get(reverse("student_dashboard"))
+    assert response.context["current"].portfolio is not None
 
 
 def test_the_portfolio_table_says_when_a_portfolio_is_assessed(

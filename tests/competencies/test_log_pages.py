@@ -469,8 +469,24 @@ def _fill(enrolment, size):
 @pytest.mark.parametrize("size", [10, 1000])
 def test_log_queries_do_not_grow(own, enrolment, size, django_assert_num_queries):
     _fill(enrolment, size)
-    with django_assert_num_queries(13):
+    # session, user, enrolment; activity kinds and engagements (once, for both forms and the
+    # rows); the filter's competencies; count and page of entries; its activities, its
+    # attendance
+    with django_assert_num_queries(10):
         response = own.get(reverse("competencies:log"))
+    assert len(response.context["entries"]) == min(size + 3, 25)
+
+
+@pytest.mark.parametrize("size", [10, 1000])
+def test_log_htmx_page_queries_do_not_grow(own, enrolment, size, django_assert_num_queries):
+    _fill(enrolment, size)
+    url = reverse("competencies:log")
+    # session, user, enrolment; activity kinds (the intervision rows' name); count and page of
+    # entries; its activities, its attendance
+    with django_assert_num_queries(8):
+        response = own.get(url, {"page": 1}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="activities")
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="activities">')
     assert len(response.context["entries"]) == min(size + 3, 25)
 
 
@@ -481,7 +497,8 @@ def test_staff_log_queries_do_not_grow(
     LecturerAssignment.objects.create(cohort=cohort, lecturer=lecturer)
     _fill(enrolment, size)
     client.force_login(lecturer)
-    with django_assert_num_queries(11):
+    # as the student's, without the quick entry form
+    with django_assert_num_queries(10):
         client.get(reverse("competencies:log_student", args=[enrolment.uuid]))
 
 
@@ -494,7 +511,8 @@ def test_week_engagements_and_hours_queries_do_not_grow(
         own.get(reverse("competencies:log_week"), {"week": "2024-W05"})
     with django_assert_num_queries(5):
         own.get(reverse("competencies:engagement_list"))
-    with django_assert_num_queries(15):
+    # session, user, enrolment; the three windows together: kinds, activities, attendance
+    with django_assert_num_queries(6):
         own.get(reverse("competencies:hours_ledger"))
     with django_assert_num_queries(5):
         own.get(reverse("competencies:hours_export", args=["csv"]))
