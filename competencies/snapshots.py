@@ -12,11 +12,14 @@ The hash is the SHA-256 of the canonical JSON: ``sort_keys``, no spaces, UTF-8 a
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import json
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
+from django.template.loader import get_template, render_to_string
 from django.utils.translation import gettext as _
 
 from coachmaster.i18n import current_language
@@ -26,6 +29,7 @@ from .models import (
     LearningActivity,
     Portfolio,
     PortfolioEntry,
+    PortfolioSnapshot,
     ProfessionalRole,
     SystemLevel,
 )
@@ -273,3 +277,40 @@ def present(data: dict) -> dict:
         "competencies": competencies,
         "files": sorted(files_of(data).values(), key=lambda f: (f["original_name"], f["sha256"])),
     }
+
+
+# The rendered submitted work of a snapshot, per competency (see ``rendered_work``).
+WORK_TEMPLATE = "competencies/portfolio/_snapshot_competency.html"
+RENDERED_WORK_SECONDS = 24 * 60 * 60
+
+
+@functools.cache
+def _work_template_fingerprint() -> str:
+    """A release that changes the template renders the work afresh instead of serving the
+    old HTML (the texts and markdown rules it uses change rarely; the expiry bounds them)."""
+    source = get_template(WORK_TEMPLATE).template.source
+    return hashlib.sha256(source.encode()).hexdigest()[:16]
+
+
+def rendered_work_key(snapshot: PortfolioSnapshot) -> str:
+    return f"snapshot-work:{_work_template_fingerprint()}:{snapshot.uuid}:{current_language()}"
+
+
+def rendered_work(snapshot: PortfolioSnapshot, presented: dict) -> dict[str, str]:
+    """The submitted work of each competency in ``snapshot`` as HTML (by competency code, as
+    ``WORK_TEMPLATE`` renders it), with ``presented`` from ``present(snapshot.data)``.
+
+    Cached per snapshot, language and template with no invalidation: a snapshot never changes
+    (the model and the database refuse it), and its uuid is never reused.
+    """
+    key = rendered_work_key(snapshot)
+    work = cache.get(key)
+    if work is None:
+        work = {
+            competency["code"]: render_to_string(
+                WORK_TEMPLATE, {"competency": competency, "snapshot": snapshot}
+            )
+            for competency in presented["competencies"]
+        }
+        cache.set(key, work, RENDERED_WORK_SECONDS)
+    return work

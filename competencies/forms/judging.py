@@ -11,6 +11,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coachmaster import widgets as fast
 from cohorts.models import Cohort
 from curriculum.models import ReviewMoment
 
@@ -20,7 +21,7 @@ from .fields import GradeField
 FEEDBACK_MAX = 20000
 
 
-class JudgementForm(forms.Form):
+class JudgementForm(fast.FastLabels, forms.Form):
     """One examiner's whole judgement. Every field may be empty while it is a draft: what a
     submission needs is checked by ``services.judging.submit_judgement``."""
 
@@ -28,7 +29,7 @@ class JudgementForm(forms.Form):
         label=_("Verdict"),
         required=False,
         choices=Verdict.choices,
-        widget=forms.RadioSelect,
+        widget=fast.RadioSelect,
     )
     grade = GradeField(
         label=_("Grade"),
@@ -39,7 +40,7 @@ class JudgementForm(forms.Form):
         label=_("Overall feedback"),
         required=False,
         max_length=FEEDBACK_MAX,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=fast.Textarea(attrs={"rows": 6}),
         help_text=_("Markdown. What the student does well and what to work on next."),
     )
 
@@ -67,7 +68,7 @@ class JudgementForm(forms.Form):
                 label=_("Level reached"),
                 required=False,
                 choices=level_choices,
-                widget=forms.RadioSelect,
+                widget=fast.RadioSelect,
             )
             self.fields[f"indicators_{pk}"] = forms.MultipleChoiceField(
                 label=_("Indicators observed"),
@@ -76,13 +77,13 @@ class JudgementForm(forms.Form):
                     (key, indicator.text)
                     for key, indicator in self._indicators.get(pk, {}).items()
                 ],
-                widget=forms.CheckboxSelectMultiple,
+                widget=fast.CheckboxSelectMultiple,
             )
             self.fields[f"feedback_{pk}"] = forms.CharField(
                 label=_("Feedback on %(code)s") % {"code": competency.code},
                 required=False,
                 max_length=FEEDBACK_MAX,
-                widget=forms.Textarea(attrs={"rows": 5}),
+                widget=fast.Textarea(attrs={"rows": 5}),
                 help_text=_("Markdown."),
             )
 
@@ -146,7 +147,7 @@ class JudgementForm(forms.Form):
         }
 
 
-class SignForm(forms.Form):
+class SignForm(fast.FastLabels, forms.Form):
     """Submitting signs the judgement: the examiner confirms it explicitly."""
 
     confirm = forms.BooleanField(
@@ -173,13 +174,16 @@ class QueueFilterForm(forms.Form):
         ("ready_to_release", _("Ready to release")),
     ]
 
-    state = forms.ChoiceField(label=_("My state"), required=False, choices=STATES)
+    state = forms.ChoiceField(
+        label=_("My state"), required=False, choices=STATES, widget=fast.FastSelect
+    )
     cohort = forms.ModelChoiceField(
         label=_("Cohort"),
         required=False,
         queryset=Cohort.objects.none(),
         to_field_name="uuid",
         empty_label=_("All"),
+        widget=fast.FastSelect,
     )
     moment = ReviewMomentChoiceField(
         label=_("Review moment"),
@@ -187,20 +191,25 @@ class QueueFilterForm(forms.Form):
         queryset=ReviewMoment.objects.none(),
         to_field_name="uuid",
         empty_label=_("All"),
+        widget=fast.FastSelect,
     )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        mine = {"enrolments__portfolios__assessments__examiners__user": user}
-        self.fields["cohort"].queryset = (
-            Cohort.objects.filter(**mine).distinct().order_by("-start_date", "name")
-        )
+        # The cohorts and review moments of my examinations (a semi-join on my examiner rows,
+        # through the examiner's user index).
+        mine = Examiner.objects.filter(user=user).order_by()
+        self.fields["cohort"].queryset = Cohort.objects.filter(
+            pk__in=mine.values("assessment__portfolio__enrolment__cohort_id")
+        ).order_by("-start_date", "name")
         self.fields["moment"].queryset = (
-            ReviewMoment.objects.filter(portfolios__assessments__examiners__user=user)
+            ReviewMoment.objects.filter(
+                pk__in=mine.values("assessment__portfolio__review_moment_id")
+            )
             .select_related("version")
-            .distinct()
             .order_by("version__name", "position", "code")
         )
+        fast.plain_choices(self, "cohort", "moment")
 
     def apply(self, examiners, *, prefix: str = "assessment__"):
         """``examiners`` (or assessments, with ``prefix=""``) narrowed by the cohort and the

@@ -6,23 +6,27 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coachmaster import widgets as fast
+
 from ..models import Evidence, Portfolio, ProficiencyLevel
 
 
-class EntryForm(forms.Form):
+class EntryForm(fast.FastLabels, forms.Form):
     """One competency of a portfolio: selected evidence and the self-assessment."""
 
     evidence = forms.MultipleChoiceField(
         label=_("Evidence for this competency"),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=fast.CheckboxSelectMultiple,
     )
-    self_level = forms.ChoiceField(label=_("The level you have reached"), required=False)
+    self_level = forms.ChoiceField(
+        label=_("The level you have reached"), required=False, widget=fast.FastSelect
+    )
     argument = forms.CharField(
         label=_("Why your evidence shows that level"),
         required=False,
         max_length=20000,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=fast.Textarea(attrs={"rows": 5}),
         help_text=_("Markdown."),
     )
 
@@ -53,13 +57,13 @@ class EntryForm(forms.Form):
         return [self._evidence[value] for value in self.cleaned_data["evidence"]]
 
 
-class OverallForm(forms.ModelForm):
+class OverallForm(fast.FastLabels, forms.ModelForm):
     class Meta:
         model = Portfolio
         fields = ["overall_reflection", "development_plan"]
         widgets = {
-            "overall_reflection": forms.Textarea(attrs={"rows": 8}),
-            "development_plan": forms.Textarea(attrs={"rows": 8}),
+            "overall_reflection": fast.Textarea(attrs={"rows": 8}),
+            "development_plan": fast.Textarea(attrs={"rows": 8}),
         }
         help_texts = {
             "overall_reflection": _(

@@ -3,9 +3,10 @@ feedback students asked me for), the assessment form with its automatic drafts a
 signed submission, and the judgements of an assessment as a spreadsheet.
 
 Who sees what: ``get_assessment_for`` decides who may open an assessment (404 otherwise); the
-form is for its examiners only (404 for anyone else); writes by someone who may see the
-assessment but does not examine it answer 403. Other examiners' judgements are read only
-through ``Examiner.objects.visible_to``: an examiner sees them once their own is submitted.
+form is for its examiners only (``get_examination_for``: 404 for anyone else); writes by
+someone who may see the assessment but does not examine it answer 403. Other examiners'
+judgements are read only through ``Examiner.objects.visible_to``: an examiner sees them once
+their own is submitted.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, F, OuterRef, Prefetch, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.formats import number_format
@@ -32,7 +33,7 @@ from coachmaster.messages import error_messages
 from coachmaster.uploads import content_disposition
 from cohorts.exports import to_csv
 
-from ..access import get_assessment_for
+from ..access import get_assessment_for, get_examination_for
 from ..forms.judging import JudgementForm, QueueFilterForm, SignForm
 from ..models import (
     Approval,
@@ -46,9 +47,11 @@ from ..models import (
 )
 from ..services import judging as services
 from ..services.assessment import examiner_of
-from ..snapshots import present
+from ..snapshots import present, rendered_work
 
-PER_PAGE = 50
+# A page of the queue: each row builds eight model instances and a link; the pagination below
+# the table reaches the rest (with htmx, without reloading the page).
+PER_PAGE = 25
 FEEDBACK_REQUESTS_SHOWN = 20
 
 STATE_LABELS = {
@@ -63,6 +66,24 @@ FORM_STATES = {"to_assess", "draft_saved", "waiting"}
 
 
 # --- the queue --------------------------------------------------------------------------------
+
+# What a row of the queue shows, and nothing more: a page of rows builds eight model instances
+# per row, so unused columns cost.
+ASSESSMENT_COLUMNS = ("uuid", "status", "due_on", "portfolio_id", "snapshot_id")
+ROW_COLUMNS = (
+    "snapshot__number",
+    "snapshot__submitted_at",
+    "portfolio__enrolment_id",
+    "portfolio__review_moment_id",
+    "portfolio__enrolment__cohort_id",
+    "portfolio__enrolment__student_id",
+    "portfolio__enrolment__student__given_name",
+    "portfolio__enrolment__student__name_prefix",
+    "portfolio__enrolment__student__family_name",
+    "portfolio__enrolment__cohort__name",
+    "portfolio__review_moment__name_nl",
+    "portfolio__review_moment__name_en",
+)
 
 
 def _with_state(examiners):
@@ -130,7 +151,7 @@ def assessment_queue(request: HttpRequest) -> HttpResponse:
                 "portfolio__enrolment__cohort",
                 "portfolio__review_moment",
             )
-            .defer("snapshot__data")
+            .only(*ASSESSMENT_COLUMNS, "released_at", *ROW_COLUMNS)
             .order_by(F("released_at").desc(nulls_last=True), "-created_at", "-pk"),
             prefix="",
         )
@@ -155,7 +176,13 @@ def assessment_queue(request: HttpRequest) -> HttpResponse:
                 "assessment__portfolio__enrolment__cohort",
                 "assessment__portfolio__review_moment",
             )
-            .defer("assessment__snapshot__data")
+            .only(
+                "assessment_id",
+                "draft_saved_at",
+                "submitted_at",
+                *(f"assessment__{name}" for name in ASSESSMENT_COLUMNS),
+                *(f"assessment__{name}" for name in ROW_COLUMNS),
+            )
             .order_by("assessment__due_on", "assessment__created_at", "pk")
         )
         if filters.is_valid() and filters.cleaned_data.get("state"):
@@ -185,13 +212,6 @@ def assessment_queue(request: HttpRequest) -> HttpResponse:
 
 
 # --- the assessment form ----------------------------------------------------------------------
-
-
-def _examiner_or_404(request: HttpRequest, assessment: Assessment) -> Examiner:
-    examiner = examiner_of(request.user, assessment)
-    if examiner is None:
-        raise Http404
-    return examiner
 
 
 def _examiner_or_403(request: HttpRequest, assessment: Assessment) -> Examiner:
@@ -269,6 +289,7 @@ def _context(
     form_rows = {row["competency"].pk: row for row in form.rows()} if editable else {}
     data = present(assessment.snapshot.data)
     content = {item["code"]: item for item in data["competencies"]}
+    work = rendered_work(assessment.snapshot, data)
     judged = {
         item.pk: {judgement.competency_id: judgement for judgement in item.judgements.all()}
         for item in [mine, *others]
@@ -282,6 +303,7 @@ def _context(
                 "competency": competency,
                 "anchor": f"competency-{competency.pk}",
                 "content": presented,
+                "work": work.get(competency.code, ""),
                 "target_value": by_rank.get(presented.get("target_level")),
                 "self_value": by_rank.get(presented.get("self_level")),
                 "field": form_rows.get(competency.pk),
@@ -335,8 +357,8 @@ def _save(request: HttpRequest, examiner: Examiner, form: JudgementForm) -> bool
 def assessment_form(request: HttpRequest, assessment_uuid) -> HttpResponse:
     """GET: the submitted portfolio next to my judgement (read-only once signed, with the
     other examiners' judgements). POST: saves the draft (the page without JavaScript)."""
-    assessment = get_assessment_for(request.user, assessment_uuid)
-    examiner = _examiner_or_404(request, assessment)
+    examiner = get_examination_for(request.user, assessment_uuid)
+    assessment = examiner.assessment
     if request.method == "GET":
         return _render_form(request, _context(request, assessment, examiner))
     scale = _scale(assessment)

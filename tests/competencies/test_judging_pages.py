@@ -8,6 +8,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import transaction
 from django.urls import get_resolver, reverse
 from django.utils import timezone, translation
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from coachmaster.accounts.models import User
 from cohorts.models import Enrolment, LecturerAssignment, SupervisorAssignment
+from competencies import snapshots
 from competencies.models import (
     Approval,
     Assessment,
@@ -30,6 +32,7 @@ from competencies.models import (
     Verdict,
 )
 from competencies.services import judging as services
+from competencies.views.judging import PER_PAGE
 from tests.competencies.assessment_helpers import agree, assign, judge, levels_of, submitted
 from tests.factories import (
     CohortFactory,
@@ -232,6 +235,37 @@ def test_the_form_shows_the_submitted_portfolio_next_to_the_fields(client, asses
     assert url("assessment_autosave", assessment.uuid) in content
     assert 'hx-trigger="change, input delay:1500ms"' in content
     assert url("assessment_submit", assessment.uuid) in content
+
+
+def test_the_submitted_work_is_rendered_once_per_snapshot_and_language(
+    client, assessment, pair, monkeypatch
+):
+    """The submitted work is cached (a snapshot never changes): the page shows the same HTML
+    from the cache, and each language has its own copy."""
+    first = pair[0]
+    client.force_login(first.user)
+    page = url("assessment_form", assessment.uuid)
+    fresh = client.get(page).context["rows"][0]["work"]
+    assert "Mijn argument voor IC1." in fresh
+    key = snapshots.rendered_work_key(assessment.snapshot)
+    assert key.endswith(f"{assessment.snapshot.uuid}:nl")
+    assert cache.get(key)["IC1"] == fresh
+    rendered = []
+    original = snapshots.render_to_string
+    monkeypatch.setattr(
+        snapshots,
+        "render_to_string",
+        lambda *args, **kwargs: rendered.append(args[0]) or original(*args, **kwargs),
+    )
+    response = client.get(page)
+    assert rendered == []  # served from the cache
+    assert response.context["rows"][0]["work"] == fresh
+    assert fresh in response.content.decode()
+    speaking(first.user, "en")
+    english = client.get(page).context["rows"][0]["work"]
+    assert len(rendered) == 3  # one per competency, in English
+    assert "Target level" in english and "Target level" not in fresh
+    assert "Mijn argument voor IC1." in english
 
 
 def test_the_grade_field_only_shows_when_the_moment_asks_for_it(client, enrolment):
@@ -702,13 +736,30 @@ def test_the_queue_query_count_is_pinned(client, django_assert_max_num_queries, 
             response = client.get(url("assessment_queue"), {"show": show} if show else {})
         assert response.context["page"].paginator.count >= size
         assert len(response.context["page"].object_list) == min(
-            50, response.context["page"].paginator.count
+            PER_PAGE, response.context["page"].paginator.count
         )
 
 
-# Session, user, assessment, my examiner row, competencies, levels, indicators, the
+def test_every_waiting_assessment_is_reachable_through_the_pages(client, lecturer):
+    _bulk_waiting(lecturer, PER_PAGE + 5)
+    client.force_login(lecturer)
+    first = client.get(url("assessment_queue"))
+    assert first.context["page"].paginator.num_pages == 2
+    content = first.content.decode()
+    assert 'rel="next"' in content
+    assert "page=2" in content
+    second = client.get(url("assessment_queue"), {"page": 2}, headers={"HX-Request": "true"})
+    seen = [e.pk for e in first.context["page"]] + [e.pk for e in second.context["page"]]
+    waiting = Examiner.objects.filter(user=lecturer).exclude(
+        assessment__status=Assessment.Status.RELEASED
+    )
+    assert sorted(seen) == sorted(waiting.values_list("pk", flat=True))
+    assert 'rel="prev"' in second.content.decode()
+
+
+# Session, user, my examiner row with the assessment, competencies, levels, indicators, the
 # readable examiners, their judgements and the judgements' indicators.
-QUERIES_FORM = 10
+QUERIES_FORM = 9
 
 
 def _sized_assessment(competencies: int):
@@ -720,14 +771,14 @@ def _sized_assessment(competencies: int):
 
 
 @pytest.mark.parametrize("state", ["draft", "submitted"])
-def test_the_form_query_count_is_pinned(client, django_assert_max_num_queries, state):
+def test_the_form_query_count_is_pinned(client, django_assert_num_queries, state):
     for competencies in (3, 8):
         assessment, (first, second) = _sized_assessment(competencies)
         judge(first, submit=state == "submitted")
         judge(second)
         client.force_login(first.user)
         client.get(url("assessment_form", assessment.uuid))
-        with django_assert_max_num_queries(QUERIES_FORM):
+        with django_assert_num_queries(QUERIES_FORM):
             response = client.get(url("assessment_form", assessment.uuid))
         assert len(response.context["rows"]) == competencies
 
