@@ -51,7 +51,7 @@ from ..snapshots import present, rendered_work
 
 # A page of the queue: each row builds eight model instances and a link; the pagination below
 # the table reaches the rest (with htmx, without reloading the page).
-PER_PAGE = 25
+PER_PAGE = 50
 FEEDBACK_REQUESTS_SHOWN = 20
 
 STATE_LABELS = {
