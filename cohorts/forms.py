@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import functools
+from typing import NamedTuple
+
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
@@ -7,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coachmaster.accounts.models import User
 from coachmaster.uploads import check_upload
+from coachmaster.widgets import FastSelect, plain_choices
 from curriculum.models import CurriculumVersion
 
 from .importing import MAX_BYTES
@@ -22,6 +26,27 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
         student = obj.student if isinstance(obj, Enrolment) else obj
         return student.sort_name
+
+
+class _Name(NamedTuple):
+    given_name: str
+    name_prefix: str
+    family_name: str
+
+
+def offer_people(field: forms.ModelChoiceField) -> None:
+    """Render ``field``'s options (uuid, sort name) from its queryset without building a model
+    per person, when the form is shown; the queryset still validates what is posted."""
+    sort_name = User.sort_name.fget
+    people = field.queryset
+
+    @functools.cache  # asked twice when shown: for the required attribute, then the options
+    def choices():
+        rows = people.values_list("uuid", "given_name", "name_prefix", "family_name")
+        options = [(str(uuid), sort_name(_Name(*names))) for uuid, *names in rows]
+        return [("", field.empty_label), *options] if field.empty_label is not None else options
+
+    field.choices = choices
 
 
 def staff() -> forms.QuerySet:
@@ -67,20 +92,29 @@ class StudentFilterForm(forms.Form):
     }
     q = forms.CharField(label=_("Search"), required=False, help_text=_("Name, number or e-mail"))
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All"))] + Enrolment.Status.choices
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All"))] + Enrolment.Status.choices,
+        widget=FastSelect,
     )
     group = forms.ModelChoiceField(
-        label=_("Group"), required=False, queryset=Group.objects.none(), empty_label=_("All")
+        label=_("Group"),
+        required=False,
+        queryset=Group.objects.none(),
+        empty_label=_("All"),
+        widget=FastSelect,
     )
     supervisor = PersonChoiceField(
         label=_("Thesis supervisor"),
         required=False,
         queryset=User.objects.none(),
         empty_label=_("All"),
+        widget=FastSelect,
     )
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
+        widget=FastSelect,
         choices=[
             ("name", _("Name")),
             ("number", _("Student number")),
@@ -89,10 +123,12 @@ class StudentFilterForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args, cohort: Cohort, **kwargs):
+    def __init__(self, *args, cohort: Cohort, groups=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = cohort.groups.all()
+        self.fields["group"].queryset = cohort.groups.order_by("kind", "name")
         self.fields["group"].to_field_name = "uuid"
+        if groups is not None:
+            plain_choices(self, "group", group=groups)
         self.fields["supervisor"].queryset = (
             User.objects.filter(
                 supervisor_assignments__enrolment__cohort=cohort,
@@ -102,6 +138,19 @@ class StudentFilterForm(forms.Form):
             .by_family_name()
         )
         self.fields["supervisor"].to_field_name = "uuid"
+        offer_people(self.fields["supervisor"])
+
+    def narrows(self) -> bool:
+        """Whether the filter leaves out students (sorting alone does not)."""
+        if not self.is_valid():
+            return False
+        data = self.cleaned_data
+        return bool(
+            data.get("q", "").strip()
+            or data.get("status")
+            or data.get("group")
+            or data.get("supervisor")
+        )
 
     def apply(self, enrolments):
         if not self.is_valid():
@@ -139,9 +188,13 @@ class BulkActionForm(forms.Form):
         to_field_name="uuid",
         error_messages={"required": _("Select at least one student.")},
     )
-    action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
+    action = forms.ChoiceField(label=_("Action"), choices=ACTIONS, widget=FastSelect)
     group = forms.ModelChoiceField(
-        label=_("Group"), queryset=Group.objects.none(), required=False, to_field_name="uuid"
+        label=_("Group"),
+        queryset=Group.objects.none(),
+        required=False,
+        to_field_name="uuid",
+        widget=FastSelect,
     )
     supervisor = PersonChoiceField(
         label=_("Thesis supervisor"),
@@ -149,9 +202,10 @@ class BulkActionForm(forms.Form):
         required=False,
         empty_label=_("No thesis supervisor"),
         to_field_name="uuid",
+        widget=FastSelect,
     )
     status = forms.ChoiceField(
-        label=_("New status"), choices=Enrolment.Status.choices, required=False
+        label=_("New status"), choices=Enrolment.Status.choices, required=False, widget=FastSelect
     )
     effective_on = forms.DateField(
         label=_("Effective from"),
@@ -160,11 +214,19 @@ class BulkActionForm(forms.Form):
     )
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
 
-    def __init__(self, *args, cohort: Cohort, **kwargs):
+    def __init__(self, *args, cohort: Cohort, groups=None, **kwargs):
+        # Shown on the cohort page beside the student filter, which has fields of the same
+        # names: its own ids keep every id on the page unique (and each label on its field).
+        kwargs.setdefault("auto_id", "bulk_%s")
         super().__init__(*args, **kwargs)
         self.fields["enrolments"].queryset = cohort.enrolments.select_related("student")
-        self.fields["group"].queryset = cohort.groups.all()
-        self.fields["supervisor"].queryset = User.objects.active().filter(is_supervisor=True)
+        self.fields["group"].queryset = cohort.groups.order_by("kind", "name")
+        if groups is not None:
+            plain_choices(self, "group", group=groups)
+        self.fields["supervisor"].queryset = (
+            User.objects.active().filter(is_supervisor=True).by_family_name()
+        )
+        offer_people(self.fields["supervisor"])
 
     def clean(self):
         data = super().clean()

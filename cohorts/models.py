@@ -7,6 +7,7 @@ it, changing a status adds a row to the enrolment's history.
 from __future__ import annotations
 
 import uuid
+from collections import Counter, defaultdict
 
 from django.conf import settings
 from django.db import models
@@ -131,12 +132,37 @@ class EnrolmentQuerySet(models.QuerySet):
             condition |= models.Q(student=user)
         return self.filter(condition)
 
+    def counts_by_cohort(self) -> dict[int, Counter]:
+        """{cohort id: {status: number of students}} in one grouped query over the cohorts'
+        enrolments; cheaper than annotating the counts onto cohorts, which joins every
+        enrolment to its cohort and sorts the lot before grouping."""
+        counts: dict[int, Counter] = defaultdict(Counter)
+        rows = self.values_list("cohort_id", "status").annotate(total=models.Count("*"))
+        for cohort_id, status, total in rows.order_by():
+            counts[cohort_id][status] = total
+        return counts
+
     def with_current_supervisor(self) -> EnrolmentQuerySet:
         """Annotates ``supervisor_name`` (sortable) without a query per row."""
         current = SupervisorAssignment.objects.current().filter(enrolment=models.OuterRef("pk"))
         return self.annotate(
             supervisor_id=models.Subquery(current.values("supervisor_id")[:1]),
             supervisor_family_name=models.Subquery(current.values("supervisor__family_name")[:1]),
+        )
+
+    def with_current_supervisor_name(self) -> EnrolmentQuerySet:
+        """Annotates ``supervisor_id`` and the current supervisor's ``supervisor_given_name``,
+        ``supervisor_name_prefix`` and ``supervisor_family_name`` (sortable) through one outer
+        join: at most one assignment per enrolment is current, so rows never multiply."""
+        return self.annotate(
+            current_supervision=models.FilteredRelation(
+                "supervisor_assignments",
+                condition=models.Q(supervisor_assignments__ended_at__isnull=True),
+            ),
+            supervisor_id=models.F("current_supervision__supervisor_id"),
+            supervisor_given_name=models.F("current_supervision__supervisor__given_name"),
+            supervisor_name_prefix=models.F("current_supervision__supervisor__name_prefix"),
+            supervisor_family_name=models.F("current_supervision__supervisor__family_name"),
         )
 
 

@@ -4,6 +4,7 @@ intervision sessions, exports and the student import. Access is decided in ``acc
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRedirect
 
 from coachmaster.accounts.access import role_required
-from coachmaster.accounts.models import Role
+from coachmaster.accounts.models import Role, User
 from coachmaster.messages import error_messages
 from coachmaster.uploads import content_disposition
 
@@ -55,7 +56,6 @@ from .models import (
     IntervisionSession,
     LecturerAssignment,
     StudentImport,
-    SupervisorAssignment,
 )
 
 ADMIN = Role.PROGRAMME_ADMIN
@@ -76,12 +76,15 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
         if user.is_student:
             return redirect("cohorts:mine")
         raise PermissionDenied
-    cohorts = (
+    cohorts = list(
         Cohort.objects.visible_to(user)
-        .with_student_counts()
         .select_related("curriculum_version__programme")
         .order_by("-start_date")
     )
+    counts = Enrolment.objects.filter(cohort__in=cohorts).counts_by_cohort()
+    for cohort in cohorts:
+        for status in Enrolment.Status.values:
+            setattr(cohort, f"{status}_count", counts[cohort.pk][status])
     context = {"cohorts": cohorts, "statuses": Enrolment.Status, "is_admin": is_admin(user)}
     return render(request, "cohorts/cohort_list.html", context)
 
@@ -113,23 +116,47 @@ def _cohort_form(request: HttpRequest, cohort: Cohort) -> HttpResponse:
     return render(request, "cohorts/form.html", context, status=400 if form.errors else 200)
 
 
-def _student_table(request: HttpRequest, cohort: Cohort) -> dict:
-    filters = StudentFilterForm(request.GET or None, cohort=cohort)
-    current = Prefetch(
-        "supervisor_assignments",
-        queryset=SupervisorAssignment.objects.current().select_related("supervisor"),
-        to_attr="current_supervisions",
-    )
+def _student_table(
+    request: HttpRequest, cohort: Cohort, groups: list[Group], total: int | None = None
+) -> dict:
+    """The filtered, sorted page of students: one query for the page (student and current
+    supervisor joined in), one for their memberships of ``groups`` (the cohort's, fetched
+    once). ``total``, when the caller already counted the students this person sees, spares
+    the paginator's count while nothing narrows it."""
+    filters = StudentFilterForm(request.GET or None, cohort=cohort, groups=groups)
     enrolments = (
         Enrolment.objects.visible_to(request.user)
         .filter(cohort=cohort)
         .select_related("student")
-        .with_current_supervisor()
-        .prefetch_related(current, Prefetch("groups", queryset=Group.objects.order_by("kind")))
+        .with_current_supervisor_name()
     )
-    page = Paginator(filters.apply(enrolments), STUDENTS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    paginator = Paginator(filters.apply(enrolments), STUDENTS_PER_PAGE)
+    if total is not None and not filters.narrows():
+        paginator.count = total  # a cached_property: set, it is not queried again
+    page = paginator.get_page(request.GET.get("page"))
+    # Each row's groups, in the order of ``groups`` (already fetched): one query for the page.
+    memberships = defaultdict(set)
+    for enrolment_id, group_id in Group.members.through.objects.filter(
+        enrolment__in=[enrolment.pk for enrolment in page]
+    ).values_list("enrolment_id", "group_id"):
+        memberships[enrolment_id].add(group_id)
+    position = {group.pk: index for index, group in enumerate(groups)}
+    labels = dict(Enrolment.Status.choices)
+    for enrolment in page:
+        enrolment.group_list = [
+            groups[index]
+            for index in sorted(position[pk] for pk in memberships[enrolment.pk] if pk in position)
+        ]
+        enrolment.status_label = labels[enrolment.status]
+        enrolment.current_supervisor = (
+            User(
+                given_name=enrolment.supervisor_given_name,
+                name_prefix=enrolment.supervisor_name_prefix,
+                family_name=enrolment.supervisor_family_name,
+            )
+            if enrolment.supervisor_id
+            else None
+        )
     query = request.GET.copy()
     query.pop("page", None)
     return {"filters": filters, "page": page, "query": query.urlencode()}
@@ -143,27 +170,30 @@ def cohort_detail(request: HttpRequest, cohort_uuid) -> HttpResponse:
     if not (is_admin(user) or user.is_lecturer or user.is_supervisor):
         # A student's view of their cohort is their own enrolment and groups.
         return redirect("cohorts:mine")
-    context = {
-        "cohort": cohort,
-        "is_admin": is_admin(user),
-        **_student_table(request, cohort),
-    }
+    full_page = not (request.htmx and request.htmx.target == "students")
+    context = {"cohort": cohort, "is_admin": is_admin(user)}
+    total = None
+    if full_page:
+        # Counted over the students this person may see (a supervisor: their supervisees).
+        counts = dict(
+            Enrolment.objects.visible_to(user)
+            .filter(cohort=cohort)
+            .values_list("status")
+            .annotate(total=Count("pk"))
+            .order_by()
+        )
+        context["status_counts"] = [
+            (Enrolment.Status(status).label, counts.get(status, 0))
+            for status in Enrolment.Status.values
+        ]
+        total = sum(counts.values())
+    # The filter and the bulk actions offer the same groups: fetched once.
+    groups = list(cohort.groups.order_by("kind", "name"))
+    context.update(_student_table(request, cohort, groups, total))
     if context["is_admin"]:
-        context["bulk_form"] = BulkActionForm(cohort=cohort)
-    if request.htmx and request.htmx.target == "students":
+        context["bulk_form"] = BulkActionForm(cohort=cohort, groups=groups)
+    if not full_page:
         return render(request, "cohorts/cohort_detail.html#students", context)
-    # Counted over the students this person may see (a supervisor: their supervisees).
-    counts = dict(
-        Enrolment.objects.visible_to(user)
-        .filter(cohort=cohort)
-        .values_list("status")
-        .annotate(total=Count("pk"))
-        .order_by()
-    )
-    context["status_counts"] = [
-        (Enrolment.Status(status).label, counts.get(status, 0))
-        for status in Enrolment.Status.values
-    ]
     return render(request, "cohorts/cohort_detail.html", context)
 
 

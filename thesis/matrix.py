@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TypedDict
 
-from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.formats import date_format
 
-from cohorts.models import SupervisorAssignment
+from coachmaster.links import uuid_url
+from cohorts.models import Enrolment, SupervisorAssignment
 
 from .models import (
     EthicsReview,
@@ -25,12 +27,20 @@ S = Milestone.Status
 REVIEW_WINDOW_DAYS = 30
 
 
-@dataclass
-class Cell:
+class Cell(TypedDict):
+    """One supervisee × milestone kind. A dict, not a dataclass: the template reads a dozen
+    keys in each of hundreds of cells, and Django's lookup tries ``cell[key]`` first. What
+    the page prints is worked out once per distinct value rather than per cell."""
+
     kind: str
     milestone: Milestone | None
-    overdue: bool = False
-    waiting: bool = False
+    overdue: bool
+    waiting: bool
+    url: str
+    name: str
+    approved: bool
+    status_label: str
+    due: str
 
 
 @dataclass
@@ -38,6 +48,7 @@ class Row:
     enrolment: object
     project: ThesisProject | None
     cells: list[Cell] = field(default_factory=list)
+    url: str = ""
 
     @property
     def student(self):
@@ -49,7 +60,7 @@ class Row:
 
     @property
     def needs_attention(self) -> bool:
-        return any(cell.overdue or cell.waiting for cell in self.cells)
+        return any(cell["overdue"] or cell["waiting"] for cell in self.cells)
 
 
 @dataclass
@@ -71,52 +82,109 @@ class Week:
 
 
 def supervision_week(user, today: datetime.date | None = None) -> Week:
-    """Everything the supervision page shows, for all of ``user``'s current supervisees."""
+    """Everything the supervision page shows, for all of ``user``'s current supervisees, in
+    five queries: supervisees (with project, student and cohort), their milestones, waiting
+    ethics reviews, open actions, and the number of recent reviews."""
     today = today or timezone.localdate()
-    projects = list(
-        ThesisProject.objects.supervised_by(user)
-        .select_related("enrolment__student", "enrolment__cohort")
-        .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.order_by("position")))
-        .order_by("enrolment__student__family_name", "enrolment__student__given_name")
+    # Only the columns the page shows: a supervisor has dozens of supervisees with nine
+    # milestones each, and every column read is a value to convert and an attribute to set.
+    enrolments = list(
+        Enrolment.objects.filter(
+            pk__in=SupervisorAssignment.objects.current()
+            .filter(supervisor=user)
+            .values("enrolment_id")
+        )
+        .select_related("student", "cohort", "thesis")
+        .only(
+            "student__given_name",
+            "student__name_prefix",
+            "student__family_name",
+            "cohort__uuid",
+            "cohort__name",
+            "cohort__start_date",
+            "thesis__uuid",
+            "thesis__enrolment_id",
+            "thesis__working_title",
+            "thesis__status",
+        )
     )
-    without_project = [
-        assignment.enrolment
-        for assignment in SupervisorAssignment.objects.current()
-        .filter(supervisor=user, enrolment__thesis__isnull=True)
-        .select_related("enrolment__student", "enrolment__cohort")
-        .order_by("enrolment__student__family_name", "enrolment__student__given_name")
-    ]
+    projects = {
+        enrolment.thesis.pk: enrolment.thesis
+        for enrolment in enrolments
+        if _project_of(enrolment) is not None
+    }
+    milestones: dict[int, dict[str, Milestone]] = {pk: {} for pk in projects}
+    for milestone in (
+        Milestone.objects.filter(project_id__in=list(projects))
+        .only(
+            "uuid",
+            "project_id",
+            "kind",
+            "name_nl",
+            "name_en",
+            "position",
+            "due_on",
+            "status",
+            "changed_at",
+        )
+        .order_by("position", "pk")
+    ):
+        milestone.project = projects[milestone.project_id]
+        milestones[milestone.project_id][milestone.kind] = milestone
     waiting_ethics = list(
         EthicsReview.objects.waiting()
-        .filter(
-            route=EthicsReview.Route.SUPERVISOR,
-            project__in=ThesisProject.objects.supervised_by(user),
-        )
-        .select_related("project__enrolment__student")
+        .filter(route=EthicsReview.Route.SUPERVISOR, project_id__in=list(projects))
+        .only("uuid", "project_id", "submitted_at")
         .order_by("submitted_at", "pk")
     )
+    for review in waiting_ethics:
+        review.project = projects[review.project_id]
     ethics_waiting_projects = {review.project_id for review in waiting_ethics}
 
+    status_labels = {value: str(label) for value, label in S.choices}
+    dates: dict[datetime.date, str] = {}
     rows: list[Row] = []
     waiting_versions: list[Milestone] = []
-    for project in projects:
-        by_kind = {milestone.kind: milestone for milestone in project.milestones.all()}
-        row = Row(enrolment=project.enrolment, project=project)
-        for kind in MilestoneKind.values:
-            milestone = by_kind.get(kind)
-            cell = Cell(kind=kind, milestone=milestone)
-            if milestone is not None:
-                milestone.project = project
-                cell.overdue = milestone.is_overdue(today)
-                if milestone.status == S.SUBMITTED:
-                    if kind == MilestoneKind.ETHICS:
-                        cell.waiting = project.pk in ethics_waiting_projects
-                    else:
-                        cell.waiting = True
-                        waiting_versions.append(milestone)
-            row.cells.append(cell)
+    for enrolment in enrolments:
+        project = _project_of(enrolment)
+        row = Row(enrolment=enrolment, project=project)
+        if project is not None:
+            by_kind = milestones[project.pk]
+            for kind in MilestoneKind.values:
+                milestone = by_kind.get(kind)
+                cell = Cell(
+                    kind=kind,
+                    milestone=milestone,
+                    overdue=False,
+                    waiting=False,
+                    url="",
+                    name="",
+                    approved=False,
+                    status_label="",
+                    due="",
+                )
+                if milestone is not None:
+                    cell["overdue"] = milestone.is_overdue(today)
+                    if milestone.status == S.SUBMITTED:
+                        if kind == MilestoneKind.ETHICS:
+                            cell["waiting"] = project.pk in ethics_waiting_projects
+                        else:
+                            cell["waiting"] = True
+                            waiting_versions.append(milestone)
+                    if milestone.due_on not in dates:
+                        dates[milestone.due_on] = date_format(
+                            milestone.due_on, "SHORT_DATE_FORMAT"
+                        )
+                    cell.update(
+                        url=uuid_url("thesis:milestone", milestone.uuid),
+                        name=milestone.name,
+                        approved=milestone.status == S.APPROVED,
+                        status_label=status_labels[milestone.status],
+                        due=dates[milestone.due_on],
+                    )
+                row.cells.append(cell)
+            row.url = uuid_url("thesis:project", project.uuid)
         rows.append(row)
-    rows += [Row(enrolment=enrolment, project=None, cells=[]) for enrolment in without_project]
     rows.sort(key=lambda row: (row.student.family_name.lower(), row.student.given_name.lower()))
     waiting_versions.sort(key=lambda milestone: (milestone.changed_at, milestone.pk))
 
@@ -128,6 +196,15 @@ def supervision_week(user, today: datetime.date | None = None) -> Week:
     actions = list(
         MeetingAction.objects.filter(owner=user, done=False)
         .select_related("meeting__project__enrolment__student")
+        .only(
+            "uuid",
+            "description",
+            "due_on",
+            "meeting__uuid",
+            "meeting__project__enrolment__student__given_name",
+            "meeting__project__enrolment__student__name_prefix",
+            "meeting__project__enrolment__student__family_name",
+        )
         .order_by("due_on", "pk")
     )
     since = timezone.now() - datetime.timedelta(days=REVIEW_WINDOW_DAYS)
@@ -145,3 +222,10 @@ def supervision_week(user, today: datetime.date | None = None) -> Week:
         supervisee_count=len(rows),
         without_project=status_counts[""],
     )
+
+
+def _project_of(enrolment) -> ThesisProject | None:
+    try:
+        return enrolment.thesis
+    except ThesisProject.DoesNotExist:
+        return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,7 +23,14 @@ from coachmaster.uploads import content_disposition
 from curriculum.access import get_module_for, get_review_moment_for, get_version_for
 from curriculum.forms import VersionNameForm
 from curriculum.locking import EditConflict
-from curriculum.models import CurriculumVersion, Discipline, Module, Programme
+from curriculum.models import (
+    HOURS_PER_EC,
+    CurriculumVersion,
+    Discipline,
+    Module,
+    Programme,
+    ec_total,
+)
 from curriculum.views import refuse_locked
 
 from .. import interchange, services
@@ -404,12 +411,24 @@ def import_view(request: HttpRequest, framework_uuid) -> HttpResponse:
 # --- the curriculum map ---------------------------------------------------------------------
 
 
-def coverage(version: CurriculumVersion, competencies, module_targets, review_targets) -> dict:
+def coverage(version: CurriculumVersion, competencies, modules, module_targets, review_targets):
+    """The map's checks, from what the map already fetched (plus the version's years and the
+    disciplines no module uses: two queries)."""
     developed = {competency_id for _module, competency_id in module_targets}
     assessed = {competency_id for _moment, competency_id in review_targets}
     used = Module.disciplines.through.objects.filter(module__period__year__version=version)
     missing_disciplines = list(Discipline.objects.exclude(pk__in=used.values("discipline_id")))
-    years = version.year_overview()
+    years = []
+    for year in version.years.order_by("number"):
+        total = ec_total(module for module in modules if module.year_id == year.pk)
+        years.append(
+            {
+                "year": year,
+                "total": total,
+                "hours": int(total * HOURS_PER_EC),
+                "ok": total == year.ec_target,
+            }
+        )
     result = {
         "not_developed": [c for c in competencies if c.pk not in developed],
         "not_assessed": [c for c in competencies if c.pk not in assessed],
@@ -425,31 +444,49 @@ def coverage(version: CurriculumVersion, competencies, module_targets, review_ta
     return result
 
 
+def _with_targets(rows) -> tuple[list, dict]:
+    """Rows of an outer join to targets (one per target, or one with ``target_competency_id``
+    None) → the distinct objects in order, and {(object pk, competency pk): level pk}."""
+    objects, targets = {}, {}
+    for row in rows:
+        objects.setdefault(row.pk, row)
+        if row.target_competency_id is not None:
+            targets[row.pk, row.target_competency_id] = row.target_level_id
+    return list(objects.values()), targets
+
+
 def _map_context(version: CurriculumVersion) -> dict:
+    """The map in a fixed number of queries, whatever its size: modules and review moments
+    each come with their targets in one outer join."""
     framework = version.framework
-    modules = list(
+    levels = list(framework.levels.order_by("rank"))
+    level_by_id = {level.pk: level for level in levels}
+    competencies = list(framework.competencies.in_order())
+    modules, module_targets = _with_targets(
         Module.objects.filter(period__year__version=version)
-        .select_related("period__year")
-        .order_by("period__year__number", "period__number", "position", "code")
+        .only("uuid", "code", "title_nl", "title_en", "ec")
+        .annotate(
+            year_id=F("period__year_id"),
+            target_competency_id=F("targets__competency_id"),
+            target_level_id=F("targets__level_id"),
+        )
+        .order_by("period__year__number", "period__number", "position", "code", "pk")
     )
-    competencies = list(framework.competencies.in_order().select_related("profile"))
-    module_targets = {
-        (target.module_id, target.competency_id): target.level
-        for target in ModuleTarget.objects.filter(
-            module__period__year__version=version
-        ).select_related("level")
-    }
-    review_targets = {
-        (moment_id, competency_id): rank
-        for moment_id, competency_id, rank in ReviewTarget.objects.filter(
-            review_moment__version=version
-        ).values_list("review_moment_id", "competency_id", "level__rank")
-    }
+    moments, review_targets = _with_targets(
+        version.review_moments.annotate(
+            target_competency_id=F("targets__competency_id"),
+            target_level_id=F("targets__level_id"),
+        ).order_by("position", "year", "code", "pk")
+    )
     rows = [
         {
             "module": module,
             "cells": [
-                {"module": module, "competency": c, "level": module_targets.get((module.pk, c.pk))}
+                {
+                    "module": module,
+                    "competency": c,
+                    "level": level_by_id.get(module_targets.get((module.pk, c.pk))),
+                }
                 for c in competencies
             ],
         }
@@ -458,17 +495,21 @@ def _map_context(version: CurriculumVersion) -> dict:
     moments = [
         {
             "moment": moment,
-            "levels": [review_targets.get((moment.pk, c.pk)) for c in competencies],
+            "levels": [
+                getattr(level_by_id.get(review_targets.get((moment.pk, c.pk))), "rank", None)
+                for c in competencies
+            ],
         }
-        for moment in version.review_moments.all()
+        for moment in moments
     ]
     return {
         "version": version,
         "framework": framework,
+        "levels": levels,
         "competencies": competencies,
         "rows": rows,
         "moments": moments,
-        "coverage": coverage(version, competencies, module_targets, review_targets),
+        "coverage": coverage(version, competencies, modules, module_targets, review_targets),
         "can_edit": version.is_editable,
     }
 
@@ -476,7 +517,13 @@ def _map_context(version: CurriculumVersion) -> dict:
 @require_safe
 @login_required
 def curriculum_map(request: HttpRequest, version_uuid) -> HttpResponse:
-    version = get_version_for(request.user, version_uuid)
+    # get_version_for's scope, with the framework joined in.
+    version = get_object_or_404(
+        CurriculumVersion.objects.visible_to(request.user).select_related(
+            "programme", "framework"
+        ),
+        uuid=version_uuid,
+    )
     context = _map_context(version)
     context["can_edit"] = context["can_edit"] and request.user.is_programme_admin
     return render(request, "competencies/map.html", context)
@@ -493,9 +540,7 @@ def map_cell(request: HttpRequest, module_uuid, competency_uuid) -> HttpResponse
     cell = {"module": module, "competency": competency, "level": target.level if target else None}
     if not version.is_editable:
         if request.htmx:
-            return render(
-                request, "competencies/_map_cell.html", {"cell": cell, "can_edit": False}
-            )
+            return render(request, "competencies/map.html#cell", {"cell": cell, "can_edit": False})
         return refuse_locked(request, version)
     form = TargetLevelForm(
         request.POST or None,
@@ -503,7 +548,7 @@ def map_cell(request: HttpRequest, module_uuid, competency_uuid) -> HttpResponse
         initial={"level": cell["level"]},
     )
     if request.method == "GET" and request.GET.get("show"):
-        return render(request, "competencies/_map_cell.html", {"cell": cell, "can_edit": True})
+        return render(request, "competencies/map.html#cell", {"cell": cell, "can_edit": True})
     if request.method == "POST" and form.is_valid():
         try:
             services.set_module_target(

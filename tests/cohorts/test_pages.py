@@ -1,6 +1,7 @@
 """Cohort pages: who sees which cohort and student, bulk actions, groups, intervision, staff."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -61,6 +62,45 @@ def test_admin_sees_every_cohort_with_counts_per_status(client, programme_admin,
     assert names == ["2026–2028", "2025–2027"]
     cohort = response.context["cohorts"][1]
     assert (cohort.active_count, cohort.paused_count) == (2, 0)
+
+
+@pytest.mark.parametrize("extra", [0, 6])
+def test_cohort_table_counts_every_status_in_a_fixed_number_of_queries(
+    client, programme_admin, lecturer, staffed, extra, django_assert_num_queries
+):
+    for number in range(extra):
+        more = CohortFactory(name=f"Extra {number}")
+        for status in ("active", "paused", "withdrawn", "graduated", "active"):
+            EnrolmentFactory(cohort=more, status=status)
+    if extra:  # the lecturer also teaches one of the extra cohorts
+        LecturerAssignment.objects.create(cohort=more, lecturer=lecturer)
+    expected = {
+        cohort.pk: tuple(
+            cohort.enrolments.filter(status=s).count() for s in Enrolment.Status.values
+        )
+        for cohort in Cohort.objects.all()
+    }
+    for person, visible in (
+        (programme_admin, Cohort.objects.count()),
+        (lecturer, 1 + bool(extra)),
+    ):
+        client.force_login(person)
+        url = reverse("cohorts:cohorts")
+        client.get(url)
+        # Session, user, the cohorts (with curriculum), their students counted per status.
+        with django_assert_num_queries(4):
+            response = client.get(url)
+        cohorts = response.context["cohorts"]
+        assert len(cohorts) == visible
+        for cohort in cohorts:
+            assert (
+                cohort.active_count,
+                cohort.paused_count,
+                cohort.withdrawn_count,
+                cohort.graduated_count,
+            ) == expected[cohort.pk]
+        html = response.content.decode()
+        assert f'<td class="number">{cohorts[-1].active_count}</td>' in html
 
 
 def test_lecturer_sees_only_assigned_cohorts(client, lecturer, staffed, other_cohort):
@@ -174,6 +214,40 @@ def test_filters_search_and_sorting(client, programme_admin, cohort, supervisor)
     assert names(sort="number") == ["Zwart", "Aalders", "Meer"]
 
 
+def test_filter_and_bulk_selects_offer_groups_and_supervisors_and_keep_the_choice(
+    client, programme_admin, cohort, student, student2, supervisor
+):
+    odd = SupervisorFactory(given_name="Jan & <Piet>", family_name="Dijk")
+    idle = SupervisorFactory(family_name="Zonderwerk")  # supervises nobody in this cohort
+    services.assign_supervisor(enrolment=student.enrolments.get(), supervisor=odd, by=None)
+    group = Group.objects.create(cohort=cohort, kind="learning", name="Leergroep <B>")
+    group.members.add(student2.enrolments.get())
+    client.force_login(programme_admin)
+    url = reverse("cohorts:cohort", args=[cohort.uuid])
+    response = client.get(url, {"group": str(group.uuid), "sort": "status"})
+    assert [e.student for e in response.context["page"]] == [student2]
+    html = response.content.decode()
+    chosen_group = f'<option value="{group.uuid}" selected>Leergroep &lt;B&gt;</option>'
+    assert html.count(chosen_group) == 1  # the filter's; the bulk form's is not chosen
+    assert f'<option value="{group.uuid}">Leergroep &lt;B&gt;</option>' in html
+    assert '<option value="status" selected>' in html
+    person = f'<option value="{odd.uuid}">Dijk, Jan &amp; &lt;Piet&gt;</option>'
+    assert html.count(person) == 2  # the filter (supervises here) and the bulk form
+    assert html.count(f'<option value="{idle.uuid}">') == 1  # only the bulk form: anyone
+    assert f'<option value="{supervisor.uuid}">' in html
+    assert 'name="supervisor" id="id_supervisor"' in html
+    assert 'name="supervisor" id="bulk_supervisor"' in html
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), "every id on the cohort page is unique"
+    # Choosing the supervisor keeps it selected and narrows the table.
+    response = client.get(url, {"supervisor": str(odd.uuid)})
+    assert [e.student for e in response.context["page"]] == [student]
+    assert (
+        f'<option value="{odd.uuid}" selected>Dijk, Jan &amp; &lt;Piet&gt;</option>'
+        in response.content.decode()
+    )
+
+
 def test_htmx_filter_returns_only_the_table(client, programme_admin, cohort, student):
     client.force_login(programme_admin)
     response = client.get(
@@ -221,10 +295,27 @@ def test_cohort_table_query_count_is_pinned(
     client.force_login(programme_admin)
     url = reverse("cohorts:cohort", args=[cohort.uuid])
     client.get(url)
-    with django_assert_num_queries(12):
+    # Session, user, cohort, status counts (which also count the table), groups (shared
+    # by the filter and the bulk form), supervisors of this cohort, the page (student and
+    # current supervisor joined in), the page's groups, the supervisors to assign.
+    with django_assert_num_queries(9):
         response = client.get(url)
     assert len(response.context["page"]) == min(size, 25)
     assert response.context["page"].paginator.count == size
+    html = response.content.decode()
+    assert html.count(escape(supervisor.get_full_name())) >= min(size, 25)
+    assert html.count("Leergroep A") >= min(size, 25)
+    # A narrowing filter counts its own matches: one query more, still flat.
+    with django_assert_num_queries(10):
+        narrowed = client.get(url, {"status": "active", "sort": "supervisor"})
+    assert narrowed.context["page"].paginator.count == size
+    with django_assert_num_queries(8):
+        partial = client.get(
+            url, {"page": 2}, headers={"HX-Request": "true", "HX-Target": "students"}
+        )
+    page_two = partial.content.decode()
+    assert page_two.lstrip().startswith('<div id="students">')
+    assert page_two.count('name="enrolments"') == (25 if size > 25 else size)
 
 
 # --- bulk actions ---------------------------------------------------------------------------

@@ -130,19 +130,60 @@ def test_framework_browser_queries_do_not_grow_with_the_framework(
     assert large.context["competency_count"] == small.context["competency_count"] + 20
 
 
+def _assert_map_matches_the_database(context, version):
+    """Every cell, review moment level and year total as the tables have them."""
+    targets = {
+        (t.module_id, t.competency_id): t.level
+        for t in ModuleTarget.objects.filter(module__period__year__version=version)
+    }
+    modules = Module.objects.filter(period__year__version=version)
+    assert [row["module"].pk for row in context["rows"]] == list(
+        modules.order_by("period__year__number", "period__number", "position", "code").values_list(
+            "pk", flat=True
+        )
+    )
+    for row in context["rows"]:
+        for cell in row["cells"]:
+            assert cell["level"] == targets.get((row["module"].pk, cell["competency"].pk))
+    ranks = {
+        (t.review_moment_id, t.competency_id): t.level.rank
+        for t in ReviewTarget.objects.filter(review_moment__version=version)
+    }
+    assert [entry["moment"].pk for entry in context["moments"]] == [
+        moment.pk for moment in version.review_moments.all()
+    ]
+    for entry in context["moments"]:
+        assert entry["levels"] == [
+            ranks.get((entry["moment"].pk, c.pk)) for c in context["competencies"]
+        ]
+    assert [(y["year"].pk, y["total"], y["ok"]) for y in context["coverage"]["years"]] == [
+        (y["year"].pk, y["total"], y["ok"]) for y in version.year_overview()
+    ]
+    assert [level.rank for level in context["levels"]] == [1, 2, 3, 4]
+
+
+@pytest.mark.parametrize("editable", [True, False])
 def test_curriculum_map_queries_do_not_grow_with_modules_and_competencies(
-    client, programme_admin, draft, django_assert_num_queries
+    client, programme_admin, draft, version, cohort, editable, django_assert_num_queries
 ):
+    """Session, user, version with its framework, levels, competencies, modules with their
+    targets, review moments with theirs, years, disciplines no module uses; a draft also
+    asks whether a cohort follows it (``is_editable``)."""
+    shown = draft if editable else version
     client.force_login(programme_admin)
-    url = reverse("competencies:map", args=[draft.uuid])
+    url = reverse("competencies:map", args=[shown.uuid])
     client.get(url)
-    with django_assert_num_queries(15):
+    expected = 10 if editable else 9
+    with django_assert_num_queries(expected):
         small = client.get(url)
-    _grow(draft, competencies=20, modules=12)
-    with django_assert_num_queries(15):
+    _assert_map_matches_the_database(small.context, shown)
+    _grow(shown, competencies=20, modules=12)
+    with django_assert_num_queries(expected):
         large = client.get(url)
     assert len(large.context["rows"]) == len(small.context["rows"]) + 12
     assert len(large.context["competencies"]) == 23
+    assert large.context["can_edit"] is editable
+    _assert_map_matches_the_database(large.context, shown)
 
 
 # --- the curriculum map -------------------------------------------------------------------
