@@ -15,7 +15,7 @@ PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
 .PHONY: help demo serve test test-fast lint format messages compilemessages worker lock check-pango clean \
-	bench-pdf
+	bench-pdf bench check-wrk
 
 help:
 	@echo "make demo     install into .venv, migrate, load the demo programme and serve it on :$(PORT)"
@@ -28,6 +28,9 @@ help:
 	@echo "               restore into a fresh database (newest backup by default) and check it"
 	@echo "make bench-pdf  PDF benchmark (portfolio vs text-only floor, memory, batch scaling):"
 	@echo "               writes bench/results/pdf.json"
+	@echo "make bench    pages under load at data sizes S and M against the floors of the same run"
+	@echo "               [SIZES=\"S M L\"] [BENCH_SECONDS=10] [RESEED=1] [BENCH_PDF=run|reuse|skip]:"
+	@echo "               writes bench/results/latest.json and latest.md"
 
 # --- installation ---------------------------------------------------------------------------
 $(VENV)/bin/activate:
@@ -123,6 +126,26 @@ lint: $(VENV)/.dev-installed
 # A few minutes on two cores; see bench/pdf_bench.py for what is measured and how.
 bench-pdf: $(VENV)/.dev-installed check-pango compilemessages
 	$(PY) bench/pdf_bench.py
+
+# Every benchmark page under load (wrk, 2 gunicorn workers) at each data size, with the web,
+# database, PDF and Celery floors of the same run; see bench/run.py. The databases
+# coachmaster_bench_<size> are seeded once and reused (RESEED=1 builds them again).
+SIZES ?= S M
+BENCH_SECONDS ?= 10
+BENCH_PDF ?= run
+bench: $(VENV)/.dev-installed check-pango compilemessages check-wrk
+	$(PY) bench/run.py --sizes $(SIZES) --seconds $(BENCH_SECONDS) --pdf $(BENCH_PDF) \
+		$(if $(RESEED),--reseed)
+
+check-wrk:
+	@command -v wrk >/dev/null || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing wrk (apt-get install -y wrk)"; \
+			apt-get update -qq && apt-get install -y -qq wrk >/dev/null; \
+		else \
+			echo "The benchmark needs wrk, the load generator: sudo apt-get install -y wrk"; \
+			exit 1; \
+		fi; }
 
 format: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check --fix .
