@@ -76,8 +76,9 @@ def ensure_approaches() -> None:
     load_approaches(ResearchApproach)
 
 
-def ensure_templates(version) -> list[MilestoneTemplate]:
-    """The curriculum version's milestone template, created from the defaults if it has none."""
+def ensure_templates(version, kinds: Iterable[str] | None = None) -> list[MilestoneTemplate]:
+    """The curriculum version's milestone template, created from the defaults if it has none
+    (only the milestones of ``kinds``, when given)."""
     templates = list(version.milestone_templates.all())
     if templates:
         return templates
@@ -94,7 +95,7 @@ def ensure_templates(version) -> list[MilestoneTemplate]:
                 position=position,
             )
             for position, (kind, name_nl, name_en, weeks, hint_nl, hint_en) in enumerate(
-                MILESTONES, start=1
+                (item for item in MILESTONES if kinds is None or item[0] in kinds), start=1
             )
         ],
         ignore_conflicts=True,

@@ -86,7 +86,7 @@ from thesis.models import (
     ThesisProject,
     VersionReview,
 )
-from thesis.services import ensure_approaches
+from thesis.services import ensure_approaches, ensure_templates
 
 SEED = 2026
 PASSWORD = "coachmaster-scale"
@@ -441,22 +441,7 @@ def _versions() -> list[_Version]:
         for code, moment in moments.items():
             found = {t.competency_id: t.level.rank for t in moment.targets.select_related("level")}
             targets[code] = [(c, found[c.pk]) for c in competencies if c.pk in found]
-        if not version.milestone_templates.exists():
-            MilestoneTemplate.objects.bulk_create(
-                MilestoneTemplate(
-                    version=version,
-                    kind=kind,
-                    name_nl=name_nl,
-                    name_en=name_en,
-                    description_nl=hint_nl,
-                    description_en=hint_en,
-                    offset_weeks=weeks,
-                    position=position,
-                )
-                for position, (kind, name_nl, name_en, weeks, hint_nl, hint_en) in enumerate(
-                    item for item in MILESTONES if item[0] in MILESTONE_KINDS
-                )
-            )
+        ensure_templates(version, kinds=MILESTONE_KINDS)
         templates = list(version.milestone_templates.order_by("position"))
         data = _Version(version, competencies, levels, moments, targets, templates)
         data.snapshot_base = {
