@@ -36,18 +36,25 @@ class EntryForm(fast.FastLabels, forms.Form):
         levels: list[ProficiencyLevel],
         evidence: list[Evidence],
         evidence_labels: dict | None = None,
+        level_choices: list | None = None,
         **kwargs,
     ):
+        """``level_choices``: ``level_choices(levels)``, when a page has worked it out once
+        for all its forms."""
         super().__init__(*args, **kwargs)
         self._levels = {str(level.pk): level for level in levels}
         self._evidence = {str(item.uuid): item for item in evidence}
         labels = evidence_labels or {}
-        self.fields["self_level"].choices = [("", _("Not chosen yet"))] + [
-            (str(level.pk), str(level)) for level in levels
-        ]
+        self.fields["self_level"].choices = (
+            level_choices if level_choices is not None else self.level_choices(levels)
+        )
         self.fields["evidence"].choices = [
             (str(item.uuid), labels.get(item.pk, item.title)) for item in evidence
         ]
+
+    @staticmethod
+    def level_choices(levels: list[ProficiencyLevel]) -> list[tuple[str, str]]:
+        return [("", str(_("Not chosen yet")))] + [(str(level.pk), str(level)) for level in levels]
 
     def clean_self_level(self) -> ProficiencyLevel | None:
         value = self.cleaned_data["self_level"]

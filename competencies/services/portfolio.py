@@ -76,26 +76,64 @@ def load_entries(portfolio: Portfolio, *, with_claims: bool = False) -> list[Por
     )
 
 
-def evidenced(entries: list[PortfolioEntry]) -> tuple[set[str], set[str]]:
-    """The roles and system levels of the learning activities behind the selected evidence."""
+def load_page_entries(portfolio: Portfolio) -> list[PortfolioEntry]:
+    """``load_entries`` for the portfolio page: the selected evidence without its learning
+    activities and with only the columns the page shows. Pass ``evidenced_in(portfolio)``
+    as ``coverage`` to ``completeness_problems`` with these entries."""
+    evidence = Evidence.objects.only("uuid", "title", "kind").order_by("title", "pk")
+    return list(
+        PortfolioEntry.objects.filter(portfolio=portfolio)
+        .with_targets()
+        .select_related("competency", "self_level")
+        .defer("competency__description_nl", "competency__description_en")
+        .prefetch_related(Prefetch("evidence", queryset=evidence))
+        .in_order()
+    )
+
+
+def _covered(pairs) -> tuple[set[str], set[str]]:
+    """The roles and system levels among (role, system level) pairs of activities."""
     roles, levels = set(), set()
-    for entry in entries:
-        for item in entry.evidence.all():
-            for activity in item.activities.all():
-                if activity.role:
-                    roles.add(activity.role)
-                if activity.system_level:
-                    levels.add(activity.system_level)
+    for role, level in pairs:
+        if role:
+            roles.add(role)
+        if level:
+            levels.add(level)
     return roles, levels
 
 
+def evidenced(entries: list[PortfolioEntry]) -> tuple[set[str], set[str]]:
+    """The roles and system levels of the learning activities behind the selected evidence."""
+    return _covered(
+        (activity.role, activity.system_level)
+        for entry in entries
+        for item in entry.evidence.all()
+        for activity in item.activities.all()
+    )
+
+
+def evidenced_in(portfolio: Portfolio) -> tuple[set[str], set[str]]:
+    """``evidenced`` of the portfolio's entries, in one query without loading them."""
+    return _covered(
+        LearningActivity.objects.filter(evidence__portfolio_entries__portfolio=portfolio)
+        .values_list("role", "system_level")
+        .order_by()
+        .distinct()
+    )
+
+
 def completeness_problems(
-    portfolio: Portfolio, entries: list[PortfolioEntry] | None = None
+    portfolio: Portfolio,
+    entries: list[PortfolioEntry] | None = None,
+    *,
+    coverage: tuple[set[str], set[str]] | None = None,
 ) -> list[Problem]:
     """What is missing before ``portfolio`` can be submitted; empty when it is complete.
 
-    ``entries`` as ``load_entries`` gives them (loaded here when not given). Messages are in
-    the active language; each problem names the page section that fixes it.
+    ``entries`` as ``load_entries`` gives them (loaded here when not given). ``coverage``:
+    the roles and system levels evidenced, as ``evidenced_in`` gives them (taken from the
+    entries' activities when not given). Messages are in the active language; each problem
+    names the page section that fixes it.
     """
     if entries is None:
         entries = load_entries(portfolio)
@@ -133,7 +171,7 @@ def completeness_problems(
                     anchor,
                 )
             )
-    roles, levels = evidenced(entries)
+    roles, levels = coverage if coverage is not None else evidenced(entries)
     first_of_role: dict[str, str] = {}
     for entry in entries:
         first_of_role.setdefault(entry.competency.role, f"entry-{entry.competency.code}")

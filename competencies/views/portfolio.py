@@ -129,15 +129,20 @@ def portfolio_start(request: HttpRequest, moment_uuid) -> HttpResponse:
 # --- one portfolio --------------------------------------------------------------------------
 
 
-def _evidence_label(item: Evidence, claim: EvidenceClaim | None) -> str:
-    kind = Evidence.Kind(item.kind).label if item.kind in Evidence.Kind.values else item.kind
-    if claim is None:
-        return _("%(title)s (%(kind)s)") % {"title": item.title, "kind": kind}
-    return _("%(title)s (%(kind)s; you claim level %(level)s)") % {
-        "title": item.title,
-        "kind": kind,
-        "level": claim.level.rank,
-    }
+def _evidence_labeller():
+    """A function giving an evidence item's label in the forms (its title and kind, and the
+    level it claims), translating the texts once for all the labels of a page."""
+    kinds = {value: str(label) for value, label in Evidence.Kind.choices}
+    plain = _("%(title)s (%(kind)s)")
+    claiming = _("%(title)s (%(kind)s; you claim level %(level)s)")
+
+    def label(item: Evidence, claim: EvidenceClaim | None) -> str:
+        kind = kinds.get(item.kind, item.kind)
+        if claim is None:
+            return plain % {"title": item.title, "kind": kind}
+        return claiming % {"title": item.title, "kind": kind, "level": claim.level.rank}
+
+    return label
 
 
 def _page_context(
@@ -159,7 +164,8 @@ def _page_context(
     editable = is_owner(request.user, enrolment) and portfolio.is_editable
     levels = list(framework.levels.all())
     levels_by_pk = {level.pk: level for level in levels}
-    entries = services.load_entries(portfolio)
+    entries = services.load_page_entries(portfolio)
+    coverage = services.evidenced_in(portfolio)
     claims_by_competency: dict[int, list[EvidenceClaim]] = {}
     for claim in (
         EvidenceClaim.objects.filter(
@@ -167,17 +173,20 @@ def _page_context(
             competency__in=[entry.competency_id for entry in entries],
         )
         .select_related("evidence", "level")
+        .defer("evidence__text")
         .order_by("evidence__title", "evidence_id")
     ):
         claims_by_competency.setdefault(claim.competency_id, []).append(claim)
     all_evidence = None
     if editable and show_all is not None:
         all_evidence = list(Evidence.objects.filter(enrolment=enrolment).order_by("title", "pk"))
-    problems = services.completeness_problems(portfolio, entries)
+    problems = services.completeness_problems(portfolio, entries, coverage=coverage)
     problem_kinds: dict[str, list[services.Problem]] = {}
     for problem in problems:
         problem_kinds.setdefault(problem.anchor, []).append(problem)
 
+    evidence_label = _evidence_labeller()
+    level_choices = EntryForm.level_choices(levels)
     rows = []
     for entry in entries:
         competency = entry.competency
@@ -201,13 +210,14 @@ def _page_context(
             else:
                 candidates = [claim.evidence for claim in claims]
                 candidates += [item for item in selected if item.pk not in claim_of]
-            labels = {item.pk: _evidence_label(item, claim_of.get(item.pk)) for item in candidates}
+            labels = {item.pk: evidence_label(item, claim_of.get(item.pk)) for item in candidates}
             if bound is not None and bound[0] == entry.pk:
                 row["form"], row["show_all"] = bound[1], True  # it offers all evidence
             else:
                 row["form"] = EntryForm(
                     prefix=f"entry{entry.pk}",
                     levels=levels,
+                    level_choices=level_choices,
                     evidence=candidates,
                     evidence_labels=labels,
                     initial={
@@ -218,7 +228,7 @@ def _page_context(
                 )
         rows.append(row)
 
-    roles, system_levels = services.evidenced(entries)
+    roles, system_levels = coverage
     required_roles = {entry.competency.role for entry in entries}
     coverage = {
         "roles": [
@@ -312,12 +322,13 @@ def portfolio_entry(request: HttpRequest, portfolio_uuid, competency_uuid) -> Ht
         return _back_to_page(request, portfolio)
     levels = list(portfolio.review_moment.version.framework.levels.all())
     evidence = list(Evidence.objects.filter(enrolment=portfolio.enrolment))
+    evidence_label = _evidence_labeller()
     form = EntryForm(
         request.POST,
         prefix=f"entry{entry.pk}",
         levels=levels,
         evidence=evidence,
-        evidence_labels={item.pk: _evidence_label(item, None) for item in evidence},
+        evidence_labels={item.pk: evidence_label(item, None) for item in evidence},
     )
     if form.is_valid():
         try:

@@ -163,6 +163,49 @@ def test_each_required_role_except_conduct_must_be_evidenced(portfolio, moment):
     assert services.completeness_problems(portfolio) == []
 
 
+def page_problems(portfolio):
+    """The completeness check as the portfolio page runs it (light entries, coverage in SQL)."""
+    return services.completeness_problems(
+        portfolio,
+        services.load_page_entries(portfolio),
+        coverage=services.evidenced_in(portfolio),
+    )
+
+
+def test_the_page_loader_finds_what_the_full_loader_finds(portfolio):
+    assert services.evidenced_in(portfolio) == (set(), set())
+    assert page_problems(portfolio) == services.completeness_problems(portfolio)
+    complete(portfolio)
+    enrolment = portfolio.enrolment
+    # Evidence shared by two entries, an activity without role or level, one in another role.
+    shared = make_evidence(
+        enrolment,
+        title="A shared report",
+        activities=[make_activity(enrolment), make_activity(enrolment, role="advisor")],
+    )
+    entry(portfolio, "IC1").evidence.add(shared)
+    entry(portfolio, "IC2").evidence.add(shared)
+    network = portfolio.enrolment.activities.get(system_level=SystemLevel.NETWORK)
+    network.system_level = SystemLevel.TEAM
+    network.save()
+
+    full = services.load_entries(portfolio)
+    light = services.load_page_entries(portfolio)
+    assert services.evidenced_in(portfolio) == services.evidenced(full)
+    roles, levels = services.evidenced_in(portfolio)
+    assert "advisor" in roles and "" not in roles and "" not in levels
+    assert SystemLevel.NETWORK not in levels
+    assert [e.pk for e in light] == [e.pk for e in full]
+    assert [[i.pk for i in e.evidence.all()] for e in light] == [
+        [i.pk for i in e.evidence.all()] for e in full
+    ]
+    assert [(e.target_level_id, e.target_rank, e.self_level) for e in light] == [
+        (e.target_level_id, e.target_rank, e.self_level) for e in full
+    ]
+    assert kinds(page_problems(portfolio)) == ["system_level_missing"]
+    assert page_problems(portfolio) == services.completeness_problems(portfolio)
+
+
 def test_problem_messages_are_translated(portfolio):
     from django.utils.translation import override
 
