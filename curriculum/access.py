@@ -7,10 +7,12 @@ from django.shortcuts import get_object_or_404
 from .models import CurriculumVersion, Module, Period, ReviewMoment
 
 
-def get_version_for(user, version_uuid) -> CurriculumVersion:
-    """The version if ``user`` may read it, else 404 (editing needs the administrator role too)."""
+def get_version_for(user, version_uuid, *related: str) -> CurriculumVersion:
+    """The version if ``user`` may read it, else 404 (editing needs the administrator role too);
+    ``related``: more relations to load with it."""
     return get_object_or_404(
-        CurriculumVersion.objects.visible_to(user).select_related("programme"), uuid=version_uuid
+        CurriculumVersion.objects.visible_to(user).select_related("programme", *related),
+        uuid=version_uuid,
     )
 
 

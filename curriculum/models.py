@@ -160,20 +160,24 @@ class CurriculumVersion(models.Model):
         """Years with their periods and modules, EC totals and whether they match the target."""
         modules = models.Prefetch("modules", queryset=Module.objects.order_by("position", "code"))
         periods = models.Prefetch("periods", queryset=Period.objects.prefetch_related(modules))
-        overview = []
-        for year in self.years.prefetch_related(periods):
-            total = ec_total(
-                module for period in year.periods.all() for module in period.modules.all()
+        return [
+            year_summary(
+                year, (module for period in year.periods.all() for module in period.modules.all())
             )
-            overview.append(
-                {
-                    "year": year,
-                    "total": total,
-                    "hours": int(total * HOURS_PER_EC),
-                    "ok": total == year.ec_target,
-                }
-            )
-        return overview
+            for year in self.years.prefetch_related(periods)
+        ]
+
+
+def year_summary(year, modules) -> dict:
+    """A year of the overview: its modules' EC total, in hours, and whether it meets the
+    year's target."""
+    total = ec_total(modules)
+    return {
+        "year": year,
+        "total": total,
+        "hours": int(total * HOURS_PER_EC),
+        "ok": total == year.ec_target,
+    }
 
 
 class CurriculumYear(models.Model):

@@ -23,14 +23,7 @@ from coachmaster.uploads import content_disposition
 from curriculum.access import get_module_for, get_review_moment_for, get_version_for
 from curriculum.forms import VersionNameForm
 from curriculum.locking import EditConflict
-from curriculum.models import (
-    HOURS_PER_EC,
-    CurriculumVersion,
-    Discipline,
-    Module,
-    Programme,
-    ec_total,
-)
+from curriculum.models import CurriculumVersion, Discipline, Module, Programme, year_summary
 from curriculum.views import refuse_locked
 
 from .. import interchange, services
@@ -418,17 +411,10 @@ def coverage(version: CurriculumVersion, competencies, modules, module_targets, 
     assessed = {competency_id for _moment, competency_id in review_targets}
     used = Module.disciplines.through.objects.filter(module__period__year__version=version)
     missing_disciplines = list(Discipline.objects.exclude(pk__in=used.values("discipline_id")))
-    years = []
-    for year in version.years.order_by("number"):
-        total = ec_total(module for module in modules if module.year_id == year.pk)
-        years.append(
-            {
-                "year": year,
-                "total": total,
-                "hours": int(total * HOURS_PER_EC),
-                "ok": total == year.ec_target,
-            }
-        )
+    years = [
+        year_summary(year, (module for module in modules if module.year_id == year.pk))
+        for year in version.years.order_by("number")
+    ]
     result = {
         "not_developed": [c for c in competencies if c.pk not in developed],
         "not_assessed": [c for c in competencies if c.pk not in assessed],
@@ -517,13 +503,7 @@ def _map_context(version: CurriculumVersion) -> dict:
 @require_safe
 @login_required
 def curriculum_map(request: HttpRequest, version_uuid) -> HttpResponse:
-    # get_version_for's scope, with the framework joined in.
-    version = get_object_or_404(
-        CurriculumVersion.objects.visible_to(request.user).select_related(
-            "programme", "framework"
-        ),
-        uuid=version_uuid,
-    )
+    version = get_version_for(request.user, version_uuid, "framework")
     context = _map_context(version)
     context["can_edit"] = context["can_edit"] and request.user.is_programme_admin
     return render(request, "competencies/map.html", context)
