@@ -40,6 +40,7 @@ from django.utils.translation import ngettext
 from cohorts.models import Attendance, Enrolment
 
 from .models.log import (
+    CLIENT_HOURS,
     ActivityKind,
     ClientEngagement,
     EnactedRole,
@@ -159,9 +160,7 @@ def hours_ledgers(
     }
     # Client hours (what ``client_hours()`` filters on) as a column, so one grouping gives both
     # the client hours and every logged hour.
-    is_client = ExpressionWrapper(
-        Q(kind__is_client_work=True, engagement__consent=True), output_field=BooleanField()
-    )
+    is_client = ExpressionWrapper(CLIENT_HOURS, output_field=BooleanField())
     grouped = (
         LearningActivity.objects.for_enrolment(enrolment)
         .between(earliest, today)

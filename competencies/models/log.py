@@ -154,6 +154,11 @@ class ClientEngagement(models.Model):
             raise ValidationError(errors)
 
 
+# What coaching associations count as client hours: client work for a client who consented
+# (``ActivityQuerySet.client_hours``; the hours ledger groups by it).
+CLIENT_HOURS = models.Q(kind__is_client_work=True, engagement__consent=True)
+
+
 class ActivityQuerySet(models.QuerySet):
     def visible_to(self, user) -> ActivityQuerySet:
         return self.filter(enrolment__in=Enrolment.objects.visible_to(user))
@@ -172,7 +177,7 @@ class ActivityQuerySet(models.QuerySet):
 
     def client_hours(self) -> ActivityQuerySet:
         """What coaching associations count: client work for a client who consented."""
-        return self.filter(kind__is_client_work=True, engagement__consent=True)
+        return self.filter(CLIENT_HOURS)
 
 
 class LearningActivity(models.Model):
