@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 import functools
-from typing import NamedTuple
 
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coachmaster.accounts.models import User
+from coachmaster.accounts.models import User, sort_name
 from coachmaster.uploads import check_upload
 from coachmaster.widgets import FastSelect, plain_choices
 from curriculum.models import CurriculumVersion
@@ -28,22 +27,15 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):
         return student.sort_name
 
 
-class _Name(NamedTuple):
-    given_name: str
-    name_prefix: str
-    family_name: str
-
-
 def offer_people(field: forms.ModelChoiceField) -> None:
     """Render ``field``'s options (uuid, sort name) from its queryset without building a model
     per person, when the form is shown; the queryset still validates what is posted."""
-    sort_name = User.sort_name.fget
     people = field.queryset
 
     @functools.cache  # asked twice when shown: for the required attribute, then the options
     def choices():
         rows = people.values_list("uuid", "given_name", "name_prefix", "family_name")
-        options = [(str(uuid), sort_name(_Name(*names))) for uuid, *names in rows]
+        options = [(str(uuid), sort_name(*names)) for uuid, *names in rows]
         return [("", field.empty_label), *options] if field.empty_label is not None else options
 
     field.choices = choices
